@@ -1,0 +1,82 @@
+import { existsSync } from 'node:fs';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import fastifyStatic from '@fastify/static';
+import type { Logger } from 'pino';
+import type { StoreWriter } from '../ingest/store-writer.ts';
+import type { WriteAheadLog } from '../ingest/wal.ts';
+import type { Metrics } from '../metrics.ts';
+import type { ReadingStore } from '../store/port.ts';
+import type { DeviceRegistry } from '../twin-state/registry.ts';
+import { placeholderPage } from './placeholder.ts';
+import { parseSeriesQuery } from './query.ts';
+
+export interface ApiDeps {
+  store: ReadingStore;
+  wal: WriteAheadLog;
+  writer: StoreWriter;
+  registry: DeviceRegistry;
+  metrics: Metrics;
+  log: Logger;
+  /** Connected MQTT clients right now. */
+  mqttClients: () => number;
+  /** The built console (dashboards/dist); a placeholder page is served when absent. */
+  consoleDir?: string;
+}
+
+/** The HTTP API and the console, built without listening so tests can inject requests. */
+export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
+  const { store, wal, writer, registry, metrics } = deps;
+  const app = Fastify({
+    // Request lines are info; the API logs only its warnings and errors.
+    loggerInstance: deps.log.child({ component: 'http' }, { level: 'warn' }) as FastifyBaseLogger,
+  }) as unknown as FastifyInstance;
+
+  app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, _request, reply) => {
+    const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 500;
+    if (status >= 500) deps.log.error({ err: error }, 'request failed');
+    void reply.status(status).send({ error: error.code ?? 'SENSEGRID_INTERNAL', message: error.message });
+  });
+
+  app.get('/api/health', async () => {
+    const storeHealth = await store.health();
+    const walStats = wal.stats();
+    const degraded = !storeHealth.ok || writer.state.failing || wal.full;
+    return {
+      status: degraded ? 'degraded' : 'ok',
+      store: { kind: store.kind, ...storeHealth },
+      writer: writer.state,
+      broker: { clients: deps.mqttClients() },
+      wal: { ...walStats, full: wal.full },
+      devices: registry.size,
+    };
+  });
+
+  app.get('/metrics', async (_request, reply) => {
+    const walStats = wal.stats();
+    metrics.walPendingReadings.set(walStats.pendingReadings);
+    metrics.walBytes.set(walStats.bytes);
+    metrics.walWaitingAppends.set(walStats.waitingAppends);
+    void reply.type(metrics.registry.contentType);
+    return metrics.registry.metrics();
+  });
+
+  app.get('/api/devices', async () => ({ devices: registry.list() }));
+
+  app.get('/api/devices/:id', async (request, reply) => {
+    const device = registry.get((request.params as { id: string }).id);
+    if (!device) return reply.status(404).send({ error: 'SENSEGRID_NOT_FOUND', message: 'no such device' });
+    return device;
+  });
+
+  app.get('/api/series', async (request) => {
+    const query = parseSeriesQuery(request.query as Record<string, string>, Date.now());
+    return { ...query, points: await store.querySeries(query) };
+  });
+
+  if (deps.consoleDir && existsSync(deps.consoleDir)) {
+    await app.register(fastifyStatic, { root: deps.consoleDir });
+  } else {
+    app.get('/', async (_request, reply) => reply.type('text/html').send(placeholderPage()));
+  }
+  return app;
+}

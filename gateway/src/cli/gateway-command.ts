@@ -1,0 +1,96 @@
+import { fileURLToPath } from 'node:url';
+import { parseConfig } from '../config.ts';
+import { SensegridError } from '../errors.ts';
+import { buildGateway } from '../gateway.ts';
+import { createLogger } from './logger.ts';
+import { readSettings, settingsHelp } from './options.ts';
+
+const CONSOLE_DIR = fileURLToPath(new URL('../../../dashboards/dist', import.meta.url));
+
+const DEMO_FLAGS = {
+  devices: { type: 'string' as const },
+  interval: { type: 'string' as const },
+  seed: { type: 'string' as const },
+};
+
+/**
+ * `start` and `demo`: runs the gateway until SIGINT or SIGTERM, then shuts down cleanly and
+ * resolves with the exit code.
+ */
+export async function runGatewayCommand(
+  command: 'start' | 'demo',
+  argv: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<number> {
+  const { input, extra } = readSettings(argv, env, command === 'demo' ? DEMO_FLAGS : {});
+  if (extra.help) {
+    console.log(`sensegrid ${command} [flags]\n\n${settingsHelp()}${command === 'demo' ? DEMO_HELP : ''}`);
+    return 0;
+  }
+  if (command === 'demo' && input.allowAnonymous === undefined) input.allowAnonymous = true;
+  const config = parseConfig(input);
+  const demo = command === 'demo' ? parseDemoFlags(extra) : undefined;
+  const log = createLogger(config.logLevel);
+  const gateway = buildGateway(config, { log, consoleDir: CONSOLE_DIR });
+
+  let ports: { mqttPort: number; httpPort: number };
+  try {
+    ports = await gateway.start();
+  } catch (error) {
+    await gateway.close().catch(() => undefined);
+    throw error;
+  }
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${ports.httpPort}/`;
+  log.info({ ...ports, console: url, store: describeStore(config.store) }, 'ready');
+
+  let fleet: { stop(): Promise<void> } | undefined;
+  if (demo) {
+    const { startFleet } = await import('@sensegrid/firmware-sim');
+    fleet = await startFleet({
+      url: `mqtt://${config.host}:${ports.mqttPort}`,
+      devices: demo.devices,
+      intervalMs: demo.intervalMs,
+      seed: demo.seed,
+      qos: 1,
+    });
+    log.info({ devices: demo.devices, intervalMs: demo.intervalMs, console: url }, 'demo city publishing');
+  }
+
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  log.info('shutting down');
+  await fleet?.stop();
+  const { drained } = await gateway.close();
+  log.info({ drained }, 'stopped');
+  return 0;
+}
+
+const DEMO_HELP = `
+
+Demo flags:
+  --devices <n>             simulated devices (default 200)
+  --interval <ms>           reporting interval of each device (default 1000)
+  --seed <n>                seed of the demo city (default 1)`;
+
+function parseDemoFlags(extra: Record<string, string | boolean | undefined>) {
+  const number = (name: string, fallback: number, min: number) => {
+    const raw = extra[name];
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min) {
+      throw new SensegridError('SENSEGRID_CONFIG_INVALID', `--${name} must be a whole number >= ${min}.`);
+    }
+    return value;
+  };
+  return {
+    devices: number('devices', 200, 0),
+    intervalMs: number('interval', 1000, 10),
+    seed: number('seed', 1, 0),
+  };
+}
+
+function describeStore(spec: string): string {
+  return spec.replace(/\/\/[^@/]*@/, '//***@');
+}

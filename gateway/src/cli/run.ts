@@ -1,0 +1,50 @@
+import { isSensegridError } from '../errors.ts';
+import { runGatewayCommand } from './gateway-command.ts';
+
+const USAGE = `sensegrid <command> [flags]
+
+Commands:
+  start    the gateway: MQTT broker, HTTP API, console
+  demo     start, plus a simulated city publishing into it (what \`npm start\` runs)
+  sim      simulated devices publishing to a broker
+
+Run \`sensegrid <command> --help\` for a command's flags.`;
+
+/** Runs one CLI command; resolves with the exit code (undefined: keep running until signalled). */
+export async function runCli(argv: string[], env: NodeJS.ProcessEnv): Promise<number | undefined> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'start':
+      case 'demo':
+        return await runGatewayCommand(command, rest, env);
+      case 'sim': {
+        const { runSimCommand } = await import('@sensegrid/firmware-sim');
+        const controller = new AbortController();
+        const abort = () => controller.abort();
+        process.once('SIGINT', abort);
+        process.once('SIGTERM', abort);
+        return await runSimCommand(rest, {
+          stdout: process.stdout,
+          stderr: process.stderr,
+          signal: controller.signal,
+        });
+      }
+      case undefined:
+      case '--help':
+      case '-h':
+      case 'help':
+        console.log(USAGE);
+        return command === undefined ? 2 : 0;
+      default:
+        console.error(`sensegrid: unknown command "${command}".\n\n${USAGE}`);
+        return 2;
+    }
+  } catch (error) {
+    if (isSensegridError(error)) {
+      console.error(error.message);
+      return 2;
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,119 @@
+import type { Logger } from 'pino';
+import type { Metrics } from '../metrics.ts';
+import type { ReadingStore } from '../store/port.ts';
+import type { WalBatch, WriteAheadLog } from './wal.ts';
+
+export interface StoreWriterOptions {
+  batchReadings: number;
+  metrics: Metrics;
+  log: Logger;
+  /** First retry delay; doubles per failure up to maxBackoffMs, with jitter. */
+  minBackoffMs?: number;
+  maxBackoffMs?: number;
+}
+
+export interface StoreWriterState {
+  /** The store failed the last write and the writer is retrying. */
+  failing: boolean;
+  lastError?: string;
+  consecutiveFailures: number;
+  /** Epoch ms of the last confirmed batch. */
+  lastWriteAt?: number;
+}
+
+/**
+ * Drains the write-ahead log into the store in batches, in order, one batch in flight. A failed
+ * batch is retried with jittered backoff and no deadline; the log's checkpoint moves only after
+ * the store confirmed the batch.
+ */
+export class StoreWriter {
+  private running: Promise<void> | undefined;
+  private stopping = false;
+  private deadline = Infinity;
+  private wake: (() => void) | undefined;
+  readonly state: StoreWriterState = { failing: false, consecutiveFailures: 0 };
+
+  constructor(
+    private readonly wal: WriteAheadLog,
+    private readonly store: ReadingStore,
+    private readonly options: StoreWriterOptions,
+  ) {}
+
+  start(): void {
+    this.running ??= this.run();
+  }
+
+  private async run(): Promise<void> {
+    const { batchReadings } = this.options;
+    while (true) {
+      const batch = await this.wal.take(batchReadings);
+      if (!batch) {
+        if (this.stopping) return;
+        await this.wal.waitForData();
+        continue;
+      }
+      if (!(await this.writeUntilStored(batch))) return;
+    }
+  }
+
+  /** Retries until stored; false when the shutdown deadline passed first. */
+  private async writeUntilStored(batch: WalBatch): Promise<boolean> {
+    const { metrics, log } = this.options;
+    for (let attempt = 0; ; attempt++) {
+      const started = performance.now();
+      try {
+        await this.store.write(batch.readings);
+        metrics.storeWriteSeconds.observe((performance.now() - started) / 1000);
+        metrics.readingsStored.inc(batch.readings.length);
+        await this.wal.commit(batch);
+        if (this.state.failing) log.info({ attempts: attempt + 1 }, 'store is writable again');
+        Object.assign(this.state, { failing: false, consecutiveFailures: 0, lastWriteAt: Date.now() });
+        return true;
+      } catch (error) {
+        metrics.storeWriteErrors.inc();
+        const message = (error as Error).message;
+        if (!this.state.failing || attempt % 20 === 0) {
+          log.warn({ err: message, attempt: attempt + 1 }, 'store write failed; retrying');
+        }
+        Object.assign(this.state, {
+          failing: true,
+          lastError: message,
+          consecutiveFailures: this.state.consecutiveFailures + 1,
+        });
+        const delay = this.backoff(attempt);
+        if (Date.now() + delay > this.deadline) return false;
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, delay);
+          this.wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        this.wake = undefined;
+        if (Date.now() > this.deadline) return false;
+      }
+    }
+  }
+
+  private backoff(attempt: number): number {
+    const min = this.options.minBackoffMs ?? 100;
+    const max = this.options.maxBackoffMs ?? 30_000;
+    const ceiling = Math.min(max, min * 2 ** Math.min(attempt, 20));
+    return ceiling / 2 + (Math.random() * ceiling) / 2;
+  }
+
+  /**
+   * Writes what is in the log, then stops. Gives up after `timeoutMs`: what is not stored by
+   * then stays in the log for the next start.
+   */
+  async stop(timeoutMs: number): Promise<{ drained: boolean }> {
+    this.stopping = true;
+    this.deadline = Date.now() + timeoutMs;
+    this.wal.wakeWaiters();
+    if (!this.running) return { drained: this.wal.stats().pendingReadings === 0 };
+    const timer = setTimeout(() => this.wake?.(), timeoutMs);
+    await this.running;
+    clearTimeout(timer);
+    return { drained: this.wal.stats().pendingReadings === 0 };
+  }
+}

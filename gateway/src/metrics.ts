@@ -1,0 +1,66 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** The gateway's Prometheus metrics, one registry per gateway so tests can run several. */
+export function createMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'sensegrid_process_' });
+  const metrics = {
+    registry,
+    readingsReceived: new Counter({
+      name: 'sensegrid_readings_received_total',
+      help: 'Readings accepted into the write-ahead log',
+      registers: [registry],
+    }),
+    payloadsRejected: new Counter({
+      name: 'sensegrid_payloads_rejected_total',
+      help: 'Payloads refused, by reason',
+      labelNames: ['reason'],
+      registers: [registry],
+    }),
+    publishes: new Counter({
+      name: 'sensegrid_mqtt_publishes_total',
+      help: 'MQTT publishes from devices, by topic kind',
+      labelNames: ['kind'],
+      registers: [registry],
+    }),
+    clients: new Gauge({
+      name: 'sensegrid_mqtt_clients',
+      help: 'Connected MQTT clients',
+      registers: [registry],
+    }),
+    walPendingReadings: new Gauge({
+      name: 'sensegrid_wal_pending_readings',
+      help: 'Readings in the write-ahead log not yet confirmed by the store',
+      registers: [registry],
+    }),
+    walBytes: new Gauge({
+      name: 'sensegrid_wal_bytes',
+      help: 'Bytes of write-ahead log segments on disk',
+      registers: [registry],
+    }),
+    walWaitingAppends: new Gauge({
+      name: 'sensegrid_wal_waiting_appends',
+      help: 'Publishes held back because the write-ahead log is full',
+      registers: [registry],
+    }),
+    storeWriteSeconds: new Histogram({
+      name: 'sensegrid_store_write_seconds',
+      help: 'Duration of one batch write to the store',
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [registry],
+    }),
+    storeWriteErrors: new Counter({
+      name: 'sensegrid_store_write_errors_total',
+      help: 'Failed batch writes to the store (each is retried)',
+      registers: [registry],
+    }),
+    readingsStored: new Counter({
+      name: 'sensegrid_readings_stored_total',
+      help: 'Readings confirmed by the store',
+      registers: [registry],
+    }),
+  };
+  return metrics;
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;
