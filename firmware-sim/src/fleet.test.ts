@@ -172,7 +172,7 @@ describe('startFleet options', () => {
 
   it('refuses bad options, naming each one', async () => {
     await expect(
-      startFleet({ url: 'http://x', devices: 0, intervalMs: 1, qos: 2 as 0 }),
+      startFleet({ url: 'http://x', devices: -1, intervalMs: 1, qos: 2 as 0 }),
     ).rejects.toThrow(/SENSEGRID_SIM_BAD_OPTION: url .*; devices .*; intervalMs .*; qos/);
   });
 });

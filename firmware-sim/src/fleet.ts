@@ -8,7 +8,7 @@ import { createScheduler } from './scheduler.ts';
 export interface FleetOptions {
   /** Broker URL: mqtt://host:port, mqtts://host:port, ws://host:port/mqtt or wss://. */
   url: string;
-  /** How many devices of the seeded demo city to simulate, or the devices themselves. */
+  /** How many devices of the seeded demo city to simulate (0 is an empty fleet), or the devices. */
   devices: number | readonly CityDevice[];
   /** Seeds device placement and signal values; 1 by default. */
   seed?: number;
@@ -210,8 +210,7 @@ export function validateFleetOptions(options: FleetOptions): ValidFleetOptions {
   if (protocol && !['mqtt:', 'mqtts:', 'tcp:', 'ssl:', 'ws:', 'wss:'].includes(protocol)) {
     problems.push(`url must start with mqtt://, mqtts://, ws:// or wss:// (got ${protocol}//)`);
   }
-  if (typeof options.devices === 'number') wholeAtLeast('devices', options.devices, 1);
-  else if (options.devices.length === 0) problems.push('devices must not be empty');
+  if (typeof options.devices === 'number') wholeAtLeast('devices', options.devices, 0);
   wholeAtLeast('seed', options.seed, 0);
   wholeAtLeast('batch', options.batch, 1);
   wholeAtLeast('connectConcurrency', options.connectConcurrency, 1);

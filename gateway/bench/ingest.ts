@@ -75,7 +75,7 @@ async function bare(): Promise<Result> {
   }
 }
 
-async function gateway(name: string, store: string | undefined): Promise<Result> {
+async function gateway(name: string, runId: string, store: string | undefined): Promise<Result> {
   const dataDir = await mkdtemp(join(tmpdir(), 'sensegrid-bench-'));
   let child: Child | undefined;
   try {
@@ -93,8 +93,10 @@ async function gateway(name: string, store: string | undefined): Promise<Result>
     );
     const httpPort = child.ready.httpPort!;
     const started = performance.now();
-    const latencies = await publishLoad(child.ready.mqttPort, name.split(' ')[1]!);
+    const latencies = await publishLoad(child.ready.mqttPort, runId);
+    const deadline = Date.now() + 300_000;
     while ((await storedReadings(httpPort)) < READINGS) {
+      if (Date.now() > deadline) throw new Error(`${name}: not everything was stored within 5 minutes`);
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     const seconds = (performance.now() - started) / 1000;
@@ -126,10 +128,12 @@ console.log(`load: ${READINGS} readings, ${CLIENTS} raw MQTT clients, QoS 1, win
 
 const results: Result[] = [];
 results.push(await bare());
-results.push(await gateway('gateway sqlite, stored', undefined));
+results.push(await gateway('gateway + SQLite, stored', 'sqlite', undefined));
 const influxd = await startInfluxd();
 try {
-  results.push(await gateway('gateway influx, stored', `influx://127.0.0.1:${influxd.port}/bench`));
+  results.push(
+    await gateway('gateway + InfluxDB, stored', 'influx', `influx://127.0.0.1:${influxd.port}/bench`),
+  );
 } finally {
   await influxd.stop();
 }

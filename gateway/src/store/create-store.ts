@@ -1,30 +1,30 @@
 import { resolve } from 'node:path';
-import { SensegridError } from '../errors.ts';
-import { createInfluxStore } from './influx.ts';
-import { parseInfluxUrl, redact } from './influx-url.ts';
+import { createInfluxStore, parseInfluxUrl } from './influx.ts';
+import { invalidStoreSpec } from './influx-url.ts';
 import type { ReadingStore } from './port.ts';
 import { createSqliteStore } from './sqlite.ts';
 
-/**
- * The store a `--store` spec names: `sqlite:<file>` (relative to the working folder) or
- * `influx://[user:pass@]host:port/<database>` (`influxs://` for TLS).
- */
-export function createStore(spec: string, options: { token?: string } = {}): ReadingStore {
-  if (spec.startsWith('sqlite:')) {
-    const path = spec.slice('sqlite:'.length);
-    if (path === '') throw invalid(spec);
-    return createSqliteStore(path === ':memory:' ? path : resolve(path));
-  }
-  if (spec.startsWith('influx://') || spec.startsWith('influxs://')) {
-    return createInfluxStore({ ...parseInfluxUrl(spec), token: options.token });
-  }
-  throw invalid(spec);
+export interface CreateStoreOptions {
+  /** InfluxDB token (`SENSEGRID_INFLUX_TOKEN`), sent as `Authorization: Token <token>`. */
+  token?: string;
+  /** Folder relative SQLite paths resolve against. Default: the working directory. */
+  cwd?: string;
 }
 
-function invalid(spec: string): SensegridError {
-  return new SensegridError(
-    'SENSEGRID_STORE_INVALID',
-    `--store ${redact(spec)} names no store sensegrid knows.`,
-    'Use sqlite:./data/sensegrid.db or influx://[user:pass@]host:8086/<database> (influxs:// for TLS).',
-  );
+/**
+ * The store a `--store` value names: `sqlite:<path>` (relative to the working directory, or
+ * `sqlite::memory:`), `influx://[user:pass@]host:port/<database>` or `influxs://...` (TLS).
+ */
+export function createStore(spec: string, options: CreateStoreOptions = {}): ReadingStore {
+  const trimmed = spec.trim();
+  if (trimmed.startsWith('sqlite:')) {
+    const path = trimmed.slice('sqlite:'.length);
+    if (path === '') throw invalidStoreSpec(spec, 'names no file');
+    return createSqliteStore(path === ':memory:' ? path : resolve(options.cwd ?? '.', path));
+  }
+  if (trimmed.startsWith('influx://') || trimmed.startsWith('influxs://')) {
+    const parts = parseInfluxUrl(trimmed);
+    return createInfluxStore(options.token ? { ...parts, token: options.token } : parts);
+  }
+  throw invalidStoreSpec(spec, 'is neither an sqlite: path nor an influx:// URL');
 }

@@ -10,13 +10,14 @@ export interface InfluxUrlParts {
 }
 
 const DEFAULT_PORT = 8086;
-const EXAMPLE = 'influx://[user:pass@]host:8086/<database> (influxs:// for TLS)';
 
-function invalid(spec: string, problem: string): SensegridError {
+/** SENSEGRID_STORE_INVALID for a `--store` value, without its password. */
+export function invalidStoreSpec(spec: string, problem: string): SensegridError {
   return new SensegridError(
     'SENSEGRID_STORE_INVALID',
-    `--store ${redact(spec)} ${problem}.`,
-    `Use ${EXAMPLE}.`,
+    `--store ${JSON.stringify(redact(spec))} ${problem}.`,
+    'Use sqlite:./data/sensegrid.db, or influx://[user:pass@]host:8086/<database> ' +
+      '(influxs:// for TLS).',
   );
 }
 
@@ -34,16 +35,16 @@ export function parseInfluxUrl(spec: string): InfluxUrlParts {
   try {
     parsed = new URL(spec);
   } catch {
-    throw invalid(spec, 'is not a URL');
+    throw invalidStoreSpec(spec, 'is not a URL');
   }
   const scheme = parsed.protocol;
   if (scheme !== 'influx:' && scheme !== 'influxs:') {
-    throw invalid(spec, 'must start with influx:// or influxs://');
+    throw invalidStoreSpec(spec, 'must start with influx:// or influxs://');
   }
-  if (parsed.hostname === '') throw invalid(spec, 'names no host');
+  if (parsed.hostname === '') throw invalidStoreSpec(spec, 'names no host');
   const database = decodeURIComponent(parsed.pathname.replace(/^\/+|\/+$/g, ''));
   if (database === '' || database.includes('/')) {
-    throw invalid(spec, 'must name exactly one database as its path');
+    throw invalidStoreSpec(spec, 'must name exactly one database as its path');
   }
   const http = scheme === 'influxs:' ? 'https' : 'http';
   const parts: InfluxUrlParts = {

@@ -53,6 +53,22 @@ export interface InfluxReadingStore extends ReadingStore {
 }
 
 const MAX_LINES_PER_REQUEST = 5_000;
+
+function rowCount(result: InfluxSeries[]): number {
+  return result.reduce((sum, one) => sum + one.values.length, 0);
+}
+
+/** [time, value] rows of a one-field query, skipping empty values. */
+function toPoints(result: InfluxSeries[]): SeriesPoint[] {
+  const points: SeriesPoint[] = [];
+  for (const { values } of result) {
+    for (const [time, value] of values) {
+      if (typeof time === 'number' && typeof value === 'number') points.push([time, value]);
+    }
+  }
+  return points;
+}
+
 const TAG_COLUMNS = new Set<string>(['time', 'device', ...PLACEMENT_TAGS]);
 
 /** A ReadingStore on InfluxDB's v1-compatible HTTP API (`/write`, `/query`). */
@@ -74,7 +90,7 @@ export function createInfluxStore(options: InfluxStoreOptions): InfluxReadingSto
   // One write in flight per store: InfluxDB 1.x answers bursts of concurrent writes with 500s.
   let writeChain: Promise<void> = Promise.resolve();
 
-  async function query(q: string, maxAttempts?: number): Promise<InfluxSeries[]> {
+  async function query(q: string): Promise<InfluxSeries[]> {
     const reply = await sendToInflux(
       endpoint,
       {
@@ -83,7 +99,6 @@ export function createInfluxStore(options: InfluxStoreOptions): InfluxReadingSto
         params: { db: database, epoch: 'ms', chunked: 'true', chunk_size: '10000' },
         body: new URLSearchParams({ q }),
         action: 'query',
-        maxAttempts,
       },
       counters,
     );
@@ -112,11 +127,7 @@ export function createInfluxStore(options: InfluxStoreOptions): InfluxReadingSto
   }
 
   async function writeAll(readings: readonly PlacedReading[]): Promise<void> {
-    for (const body of toLineBatches(readings, maxLines)) {
-      let lines = 1;
-      for (let at = body.indexOf('\n'); at !== -1; at = body.indexOf('\n', at + 1)) lines += 1;
-      await writeBody(body, lines);
-    }
+    for (const { body, lines } of toLineBatches(readings, maxLines)) await writeBody(body, lines);
   }
 
   function timeRange(from: number, to: number): string {
@@ -124,30 +135,23 @@ export function createInfluxStore(options: InfluxStoreOptions): InfluxReadingSto
   }
 
   async function querySeries(q: SeriesQuery): Promise<SeriesPoint[]> {
-    if (q.points < 1 || q.to < q.from) return [];
+    const points = Math.floor(q.points);
+    const from = Math.round(q.from);
+    const to = Math.round(q.to);
+    if (points < 1 || to < from) return [];
     const field = quoteIdentifier(q.metric);
-    const where = `"device" = ${quoteString(q.device)} AND ${timeRange(q.from, q.to)}`;
-    const raw = rowsOf(
-      await query(`SELECT ${field} FROM ${series} WHERE ${where} LIMIT ${q.points + 1}`),
+    const where = `"device" = ${quoteString(q.device)} AND ${timeRange(from, to)}`;
+    const raw = await query(`SELECT ${field} FROM ${series} WHERE ${where} LIMIT ${points + 1}`);
+    if (rowCount(raw) <= points) return toPoints(raw);
+    // Buckets start at `from` (the offset), so every point's time lies inside [from, to].
+    const bucketMs = Math.ceil((to - from + 1) / points);
+    const offsetMs = ((from % bucketMs) + bucketMs) % bucketMs;
+    return toPoints(
+      await query(
+        `SELECT mean(${field}) FROM ${series} WHERE ${where} ` +
+          `GROUP BY time(${bucketMs}ms, ${offsetMs}ms) fill(none)`,
+      ),
     );
-    let rows = raw;
-    if (raw.length > q.points) {
-      const span = Math.round(q.to) - Math.round(q.from) + 1;
-      const bucketMs = Math.ceil(span / q.points);
-      const offsetMs = ((Math.round(q.from) % bucketMs) + bucketMs) % bucketMs;
-      rows = rowsOf(
-        await query(
-          `SELECT mean(${field}) FROM ${series} WHERE ${where} ` +
-            `GROUP BY time(${bucketMs}ms, ${offsetMs}ms) fill(none)`,
-        ),
-      );
-    }
-    const points: SeriesPoint[] = [];
-    for (const row of rows) {
-      const value = raw === rows ? row[q.metric] : row.mean;
-      if (typeof value === 'number') points.push([row.time as number, value]);
-    }
-    return points;
   }
 
   async function scan(device: string, from: number, to: number): Promise<Reading[]> {

@@ -42,18 +42,21 @@ export function toLine(reading: PlacedReading): string | undefined {
 }
 
 /** Line-protocol bodies of at most `maxLines` lines each, in input order. */
-export function toLineBatches(readings: readonly PlacedReading[], maxLines: number): string[] {
-  const bodies: string[] = [];
+export function toLineBatches(
+  readings: readonly PlacedReading[],
+  maxLines: number,
+): { body: string; lines: number }[] {
+  const bodies: { body: string; lines: number }[] = [];
   let lines: string[] = [];
   for (const reading of readings) {
     const line = toLine(reading);
     if (line === undefined) continue;
     lines.push(line);
     if (lines.length === maxLines) {
-      bodies.push(lines.join('\n'));
+      bodies.push({ body: lines.join('\n'), lines: lines.length });
       lines = [];
     }
   }
-  if (lines.length > 0) bodies.push(lines.join('\n'));
+  if (lines.length > 0) bodies.push({ body: lines.join('\n'), lines: lines.length });
   return bodies;
 }

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,7 +19,7 @@ describeReadingStore('sqlite', async () => {
   return createSqliteStore(join(dir, `contract-${files}.db`));
 });
 
-describeReadingStore('sqlite', async () => createSqliteStore(':memory:'));
+describeReadingStore('in-memory sqlite', async () => createSqliteStore(':memory:'));
 
 describe('the sqlite store', () => {
   it('creates the parent folders of its file', async () => {
@@ -43,10 +43,13 @@ describe('the sqlite store', () => {
   });
 
   it('reports an unusable path as unreachable, naming the path', async () => {
-    const store = createSqliteStore('/proc/no-such-place/sensegrid.db');
+    const blocker = join(dir, 'a-file');
+    await writeFile(blocker, 'not a folder');
+    const path = join(blocker, 'sensegrid.db');
+    const store = createSqliteStore(path);
     await expect(store.init()).rejects.toMatchObject({ code: 'SENSEGRID_STORE_UNREACHABLE' });
     const health = await store.health();
     expect(health.ok).toBe(false);
-    expect(health.error).toContain('/proc/no-such-place/sensegrid.db');
+    expect(health.error).toContain(path);
   });
 });

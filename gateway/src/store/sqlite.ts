@@ -101,7 +101,10 @@ export function createSqliteStore(path: string): SqliteReadingStore {
     const range = [found.id, Math.round(from), Math.round(to)] as const;
     const byTs = new Map<number, Reading>();
     const readings: Reading[] = [];
-    for (const row of s.scanReadings.iterate(...range) as Iterable<{ ts: number; seq: number | null }>) {
+    for (const row of s.scanReadings.iterate(...range) as Iterable<{
+      ts: number;
+      seq: number | null;
+    }>) {
       const reading: Reading = { device, ts: row.ts, values: {} };
       if (row.seq !== null) reading.seq = row.seq;
       byTs.set(row.ts, reading);

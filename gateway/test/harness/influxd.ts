@@ -144,7 +144,9 @@ export async function startInfluxd(options: StartInfluxdOptions = {}): Promise<I
     while (Date.now() < deadline) {
       if (started.exitCode !== null || started.signalCode !== null) {
         if (/address already in use/i.test(output)) return 'port-taken';
-        throw new Error(`influxd exited with ${started.exitCode ?? started.signalCode}:\n${output}`);
+        throw new Error(
+          `influxd exited with ${started.exitCode ?? started.signalCode}:\n${output}`,
+        );
       }
       if (await pingOnce(url())) return 'ready';
       await delay(50);

@@ -14,7 +14,9 @@ function listenOnEphemeralPort(host: string): Promise<Server> {
  */
 export async function freePorts(count: number, host = '127.0.0.1'): Promise<number[]> {
   // Every probe stays open until all are picked, so the ports differ from each other.
-  const servers = await Promise.all(Array.from({ length: count }, () => listenOnEphemeralPort(host)));
+  const servers = await Promise.all(
+    Array.from({ length: count }, () => listenOnEphemeralPort(host)),
+  );
   const ports = servers.map((server) => {
     const address = server.address();
     if (address === null || typeof address === 'string') throw new Error('probe has no port');
