@@ -67,7 +67,12 @@ export function buildGateway(config: Config, deps: GatewayDeps = {}): Gateway {
     });
     const recovered = wal.stats().pendingReadings;
     if (recovered > 0) log.info({ readings: recovered }, 'replaying the write-ahead log into the store');
-    writer = new StoreWriter(wal, store, { batchReadings: config.writeBatchReadings, metrics, log });
+    writer = new StoreWriter(wal, store, {
+      batchReadings: config.writeBatchReadings,
+      metrics,
+      log,
+      rejectedFile: join(config.dataDir, 'rejected.ndjson'),
+    });
     writer.start();
     ingest = createIngest({ wal, registry, metrics, log });
     const activeIngest = ingest;

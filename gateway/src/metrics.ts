@@ -54,6 +54,11 @@ export function createMetrics() {
       help: 'Failed batch writes to the store (each is retried)',
       registers: [registry],
     }),
+    readingsSetAside: new Counter({
+      name: 'sensegrid_store_rejected_readings_total',
+      help: 'Readings the store refused as invalid, set aside in rejected.ndjson',
+      registers: [registry],
+    }),
     readingsStored: new Counter({
       name: 'sensegrid_readings_stored_total',
       help: 'Readings confirmed by the store',

@@ -1,4 +1,4 @@
-import type { Reading } from '@sensegrid/twin';
+import { isMetricName, type Reading } from '@sensegrid/twin';
 
 /** Why a payload was refused; each reason is counted per device. */
 export type RejectReason =
@@ -29,6 +29,18 @@ export const MAX_METRICS_PER_READING = 256;
 export const MIN_TIMESTAMP_MS = 946_684_800_000;
 /** Timestamps may run ahead of the gateway's clock by at most a day. */
 export const MAX_FUTURE_MS = 24 * 3600 * 1000;
+
+/** Names a metric may not take: they are the stored tags, the seq field and the time column. */
+export const RESERVED_METRIC_NAMES = new Set(['seq', 'time', 'device', 'district', 'grid', 'layer']);
+
+/** What is wrong with a metric name, or undefined when it may be stored. */
+export function metricNameProblem(name: unknown): string | undefined {
+  if (typeof name !== 'string' || !isMetricName(name)) {
+    return `metric ${JSON.stringify(name)} must match [a-z][a-z0-9_]{0,63}`;
+  }
+  if (RESERVED_METRIC_NAMES.has(name)) return `metric "${name}" is a reserved name`;
+  return undefined;
+}
 
 export function reject(reason: RejectReason, detail: string): Rejection {
   return { ok: false, reason, detail };

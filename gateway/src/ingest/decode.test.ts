@@ -41,6 +41,8 @@ describe('decodeReadings', () => {
     [{ values: {} }, 'empty'],
     [{ values: { PM25: 1 } }, 'bad_metric_name'],
     [{ values: { pm25: 'high' } }, 'bad_value'],
+    [{ values: { seq: 3 } }, 'bad_metric_name'],
+    [{ values: { device: 1 } }, 'bad_metric_name'],
     [{ values: { pm25: null } }, 'bad_value'],
     [{ ts: 12, values: { pm25: 1 } }, 'bad_timestamp'],
     [{ ts: NOW + 2 * 86_400_000, values: { pm25: 1 } }, 'bad_timestamp'],

@@ -1,8 +1,9 @@
-import { isMetricName, type Reading } from '@sensegrid/twin';
+import type { Reading } from '@sensegrid/twin';
 import {
   MAX_METRICS_PER_READING,
   MAX_READINGS_PER_PAYLOAD,
   checkTimeRange,
+  metricNameProblem,
   reject,
   toNumber,
   type DecodeResult,
@@ -83,12 +84,8 @@ function decodeValues(raw: unknown): ValuesResult {
     if (++count > MAX_METRICS_PER_READING) {
       return reject('bad_shape', `more than ${MAX_METRICS_PER_READING} metrics`);
     }
-    if (!isMetricName(name)) {
-      return reject(
-        'bad_metric_name',
-        `metric ${JSON.stringify(name)} must match [a-z][a-z0-9_]{0,63}`,
-      );
-    }
+    const problem = metricNameProblem(name);
+    if (problem) return reject('bad_metric_name', problem);
     const number = toNumber(value);
     if (number === undefined) {
       return reject('bad_value', `metric ${name} is not a finite number`);

@@ -1,5 +1,11 @@
-import { isMetricName, type Reading } from '@sensegrid/twin';
-import { checkTimeRange, reject, toNumber, type DecodeResult } from './decode-result.ts';
+import type { Reading } from '@sensegrid/twin';
+import {
+  checkTimeRange,
+  metricNameProblem,
+  reject,
+  toNumber,
+  type DecodeResult,
+} from './decode-result.ts';
 
 const SENML_KEYS = ['bn', 'bt', 'bu', 'bv', 'bver', 'n', 'u', 'v', 'vb', 'vs', 'vd', 's', 't', 'ut'];
 
@@ -59,15 +65,12 @@ export function decodeSenml(device: string, pack: unknown[], receivedAt: number)
       }
       continue; // a record that only sets base fields
     }
-    if (typeof record.n !== 'string' || !isMetricName(record.n)) {
-      return reject(
-        'bad_metric_name',
-        `record ${i}: "n" ${JSON.stringify(record.n)} must match [a-z][a-z0-9_]{0,63}`,
-      );
-    }
+    const problem = metricNameProblem(record.n);
+    if (problem) return reject('bad_metric_name', `record ${i}: ${problem}`);
+    const name = record.n as string;
     const value = record.v !== undefined ? toNumber(record.v) : toNumber(record.vb ?? record.s);
     if (value === undefined) {
-      return reject('bad_value', `record ${i}: ${record.n} has no finite "v", "vb" or "s"`);
+      return reject('bad_value', `record ${i}: ${name} has no finite "v", "vb" or "s"`);
     }
     const resolvedValue = record.v !== undefined ? value + baseValue : value;
     if (record.t !== undefined && (typeof record.t !== 'number' || !Number.isFinite(record.t))) {
@@ -83,7 +86,7 @@ export function decodeSenml(device: string, pack: unknown[], receivedAt: number)
       reading = { device, ts, values: {} };
       byTime.set(ts, reading);
     }
-    reading.values[record.n] = resolvedValue;
+    reading.values[name] = resolvedValue;
   }
   if (byTime.size === 0) return reject('empty', 'the SenML pack has no values');
   return { ok: true, readings: [...byTime.values()].sort((a, b) => a.ts - b.ts) };

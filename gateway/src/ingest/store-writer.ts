@@ -1,4 +1,8 @@
+import { appendFile, mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import type { Logger } from 'pino';
+import type { PlacedReading } from '@sensegrid/twin';
+import { isSensegridError } from '../errors.ts';
 import type { Metrics } from '../metrics.ts';
 import type { ReadingStore } from '../store/port.ts';
 import type { WalBatch, WriteAheadLog } from './wal.ts';
@@ -10,6 +14,8 @@ export interface StoreWriterOptions {
   /** First retry delay; doubles per failure up to maxBackoffMs, with jitter. */
   minBackoffMs?: number;
   maxBackoffMs?: number;
+  /** Readings the store refuses as invalid are set aside here (NDJSON), never retried. */
+  rejectedFile?: string;
 }
 
 export interface StoreWriterState {
@@ -56,21 +62,41 @@ export class StoreWriter {
     }
   }
 
-  /** Retries until stored; false when the shutdown deadline passed first. */
+  /** Stores the batch, then moves the checkpoint; false when the shutdown deadline passed. */
   private async writeUntilStored(batch: WalBatch): Promise<boolean> {
+    if (!(await this.storeReadings(batch.readings))) return false;
+    await this.wal.commit(batch);
+    return true;
+  }
+
+  /**
+   * Retries transient failures until stored. A batch the store refuses as invalid is split in
+   * halves until the bad readings are alone; those are set aside so the rest flows on.
+   */
+  private async storeReadings(readings: readonly PlacedReading[]): Promise<boolean> {
     const { metrics, log } = this.options;
     for (let attempt = 0; ; attempt++) {
       const started = performance.now();
       try {
-        await this.store.write(batch.readings);
+        await this.store.write(readings);
         metrics.storeWriteSeconds.observe((performance.now() - started) / 1000);
-        metrics.readingsStored.inc(batch.readings.length);
-        await this.wal.commit(batch);
+        metrics.readingsStored.inc(readings.length);
         if (this.state.failing) log.info({ attempts: attempt + 1 }, 'store is writable again');
         Object.assign(this.state, { failing: false, consecutiveFailures: 0, lastWriteAt: Date.now() });
         return true;
       } catch (error) {
         metrics.storeWriteErrors.inc();
+        if (isSensegridError(error, 'SENSEGRID_STORE_REJECTED')) {
+          if (readings.length === 1) {
+            await this.setAside(readings[0]!, error.message);
+            return true;
+          }
+          const half = readings.length >> 1;
+          return (
+            (await this.storeReadings(readings.slice(0, half))) &&
+            (await this.storeReadings(readings.slice(half)))
+          );
+        }
         const message = (error as Error).message;
         if (!this.state.failing || attempt % 20 === 0) {
           log.warn({ err: message, attempt: attempt + 1 }, 'store write failed; retrying');
@@ -93,6 +119,15 @@ export class StoreWriter {
         if (Date.now() > this.deadline) return false;
       }
     }
+  }
+
+  private async setAside(reading: PlacedReading, reason: string): Promise<void> {
+    const { metrics, log, rejectedFile } = this.options;
+    metrics.readingsSetAside.inc();
+    log.error({ device: reading.device, ts: reading.ts, reason, file: rejectedFile }, 'store refused a reading; set aside');
+    if (!rejectedFile) return;
+    await mkdir(dirname(rejectedFile), { recursive: true });
+    await appendFile(rejectedFile, `${JSON.stringify({ at: Date.now(), reason, reading })}\n`);
   }
 
   private backoff(attempt: number): number {

@@ -24,7 +24,11 @@ export function createStore(spec: string, options: CreateStoreOptions = {}): Rea
   }
   if (trimmed.startsWith('influx://') || trimmed.startsWith('influxs://')) {
     const parts = parseInfluxUrl(trimmed);
-    return createInfluxStore(options.token ? { ...parts, token: options.token } : parts);
+    // With a token the server is InfluxDB 2.x or 3.x, whose v1 API cannot create databases:
+    // the bucket (and its DBRP mapping, on 2.x) must exist.
+    return createInfluxStore(
+      options.token ? { ...parts, token: options.token, createDatabase: false } : parts,
+    );
   }
   throw invalidStoreSpec(spec, 'is neither an sqlite: path nor an influx:// URL');
 }
