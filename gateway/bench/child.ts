@@ -19,7 +19,9 @@ export async function startChild(args: string[], env: NodeJS.ProcessEnv = {}): P
   });
   const lines = createInterface({ input: child.stdout! });
   const ready = await new Promise<Child['ready']>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code} before ready`)));
+    child.once('exit', (code) =>
+      reject(new Error(`${args.join(' ')} exited with ${code} before ready`)),
+    );
     lines.on('line', (line) => {
       try {
         const entry = JSON.parse(line) as { msg?: string; mqttPort?: number; httpPort?: number };

@@ -96,7 +96,8 @@ async function gateway(name: string, runId: string, store: string | undefined): 
     const latencies = await publishLoad(child.ready.mqttPort, runId);
     const deadline = Date.now() + 300_000;
     while ((await storedReadings(httpPort)) < READINGS) {
-      if (Date.now() > deadline) throw new Error(`${name}: not everything was stored within 5 minutes`);
+      if (Date.now() > deadline)
+        throw new Error(`${name}: not everything was stored within 5 minutes`);
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     const seconds = (performance.now() - started) / 1000;
@@ -132,7 +133,11 @@ results.push(await gateway('gateway + SQLite, stored', 'sqlite', undefined));
 const influxd = await startInfluxd();
 try {
   results.push(
-    await gateway('gateway + InfluxDB, stored', 'influx', `influx://127.0.0.1:${influxd.port}/bench`),
+    await gateway(
+      'gateway + InfluxDB, stored',
+      'influx',
+      `influx://127.0.0.1:${influxd.port}/bench`,
+    ),
   );
 } finally {
   await influxd.stop();

@@ -37,7 +37,14 @@ export class RawClient {
     await new Promise<void>((resolve) => {
       client.onConnack = resolve;
       socket.write(
-        generate({ cmd: 'connect', protocolId: 'MQTT', protocolVersion: 4, clean: true, clientId, keepalive: 60 }),
+        generate({
+          cmd: 'connect',
+          protocolId: 'MQTT',
+          protocolVersion: 4,
+          clean: true,
+          clientId,
+          keepalive: 60,
+        }),
       );
     });
     return client;
@@ -64,7 +71,8 @@ export class RawClient {
       }
       case 'publish':
         this.received++;
-        if (packet.qos === 1) this.socket.write(generate({ cmd: 'puback', messageId: packet.messageId! }));
+        if (packet.qos === 1)
+          this.socket.write(generate({ cmd: 'puback', messageId: packet.messageId! }));
         this.onMessage?.(this.received);
         break;
       default:
@@ -74,7 +82,9 @@ export class RawClient {
   async subscribe(topic: string, qos: 0 | 1): Promise<void> {
     await new Promise<void>((resolve) => {
       this.onSuback = resolve;
-      this.socket.write(generate({ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic, qos }] }));
+      this.socket.write(
+        generate({ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic, qos }] }),
+      );
     });
   }
 
@@ -86,7 +96,9 @@ export class RawClient {
     const messageId = this.nextId;
     this.nextId = this.nextId === 65535 ? 1 : this.nextId + 1;
     this.sentAt.set(messageId, performance.now());
-    const ok = this.socket.write(generate({ cmd: 'publish', topic, payload, qos: 1, messageId, retain: false, dup: false }));
+    const ok = this.socket.write(
+      generate({ cmd: 'publish', topic, payload, qos: 1, messageId, retain: false, dup: false }),
+    );
     if (!ok) await new Promise((resolve) => this.socket.once('drain', resolve));
   }
 

@@ -66,7 +66,8 @@ export function buildGateway(config: Config, deps: GatewayDeps = {}): Gateway {
       memoryBytes: config.walMemoryBytes,
     });
     const recovered = wal.stats().pendingReadings;
-    if (recovered > 0) log.info({ readings: recovered }, 'replaying the write-ahead log into the store');
+    if (recovered > 0)
+      log.info({ readings: recovered }, 'replaying the write-ahead log into the store');
     writer = new StoreWriter(wal, store, {
       batchReadings: config.writeBatchReadings,
       metrics,

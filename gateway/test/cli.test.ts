@@ -24,7 +24,9 @@ function run(args: string[], env: NodeJS.ProcessEnv = {}) {
   const lines: Record<string, unknown>[] = [];
   let stderr = '';
   child.stderr.on('data', (chunk) => (stderr += chunk));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => resolve(code)),
+  );
   const ready = new Promise<{ mqttPort: number; httpPort: number }>((resolve, reject) => {
     createInterface({ input: child.stdout }).on('line', (line) => {
       const entry = JSON.parse(line) as Record<string, unknown>;
@@ -49,9 +51,15 @@ describe('sensegrid start', () => {
     expect(httpPort).toBeGreaterThan(0);
 
     const client = await connectClient(`mqtt://127.0.0.1:${mqttPort}`);
-    await publish(client, 'devices/air-0009/readings', JSON.stringify({ seq: 1, values: { pm25: 3 } }));
+    await publish(
+      client,
+      'devices/air-0009/readings',
+      JSON.stringify({ seq: 1, values: { pm25: 3 } }),
+    );
     await client.endAsync();
-    const health = (await (await fetch(`http://127.0.0.1:${httpPort}/api/health`)).json()) as { status: string };
+    const health = (await (await fetch(`http://127.0.0.1:${httpPort}/api/health`)).json()) as {
+      status: string;
+    };
     expect(health.status).toBe('ok');
 
     gateway.child.kill('SIGTERM');

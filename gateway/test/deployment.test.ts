@@ -28,7 +28,9 @@ describe('docker-compose.yml', () => {
 
   it('builds the gateway from the Dockerfile and runs it beside InfluxDB', () => {
     expect(gateway.build).toBe('.');
-    expect(readFileSync(`${root}Dockerfile`, 'utf8')).toMatch(/CMD \["node", "bin\/sensegrid.mjs", "start"\]/);
+    expect(readFileSync(`${root}Dockerfile`, 'utf8')).toMatch(
+      /CMD \["node", "bin\/sensegrid.mjs", "start"\]/,
+    );
     expect(influx.image).toMatch(/^influxdb:/);
     expect(Object.keys(gateway.depends_on ?? {})).toContain('influxdb');
   });
@@ -58,6 +60,8 @@ describe('docker-compose.yml', () => {
     const config = parseConfig(readSettings([], env).input);
     expect(gateway.volumes).toContain(`gateway-data:${config.dataDir}`);
     expect(influx.volumes).toContain('influxdb-data:/var/lib/influxdb');
-    expect(Object.keys(compose.volumes)).toEqual(expect.arrayContaining(['gateway-data', 'influxdb-data']));
+    expect(Object.keys(compose.volumes)).toEqual(
+      expect.arrayContaining(['gateway-data', 'influxdb-data']),
+    );
   });
 });

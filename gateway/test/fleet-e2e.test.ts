@@ -60,16 +60,21 @@ describe('a simulated fleet into the SQLite store', () => {
   });
 });
 
-describeWithBinary('influxd', 'apt-get install -y influxdb', 'a simulated fleet into InfluxDB', () => {
-  let influxd: Influxd;
-  beforeAll(async () => {
-    influxd = await startInfluxd();
-  });
-  afterAll(async () => {
-    await influxd?.stop();
-  });
+describeWithBinary(
+  'influxd',
+  'apt-get install -y influxdb',
+  'a simulated fleet into InfluxDB',
+  () => {
+    let influxd: Influxd;
+    beforeAll(async () => {
+      influxd = await startInfluxd();
+    });
+    afterAll(async () => {
+      await influxd?.stop();
+    });
 
-  it('stores every acknowledged (device, seq) exactly once', async () => {
-    await runFleetAgainst(() => createInfluxStore({ url: influxd.url, database: 'fleet' }));
-  });
-});
+    it('stores every acknowledged (device, seq) exactly once', async () => {
+      await runFleetAgainst(() => createInfluxStore({ url: influxd.url, database: 'fleet' }));
+    });
+  },
+);

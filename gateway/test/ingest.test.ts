@@ -14,7 +14,11 @@ describe('the gateway with the embedded store', () => {
     await publish(client, 'devices/air-0001/readings', '{"values": {"pm25": ');
     await publish(client, 'devices/air-0001/readings', JSON.stringify({ values: { PM: 1 } }));
     const ts = Date.now() - 1000;
-    await publish(client, 'devices/air-0001/readings', JSON.stringify({ ts, seq: 7, values: { pm25: 12.5 } }));
+    await publish(
+      client,
+      'devices/air-0001/readings',
+      JSON.stringify({ ts, seq: 7, values: { pm25: 12.5 } }),
+    );
     expect(client.connected).toBe(true);
     await client.endAsync();
     await running.gateway.close();
@@ -30,7 +34,11 @@ describe('the gateway with the embedded store', () => {
     running = await startGateway();
     const client = await connectClient(running.mqttUrl);
     await publish(client, 'devices/noise-0001/readings', 'not json');
-    await publish(client, 'devices/noise-0001/readings', JSON.stringify({ values: { noise_db: 50 } }));
+    await publish(
+      client,
+      'devices/noise-0001/readings',
+      JSON.stringify({ values: { noise_db: 50 } }),
+    );
     await client.endAsync();
 
     const metrics = await (await fetch(`${running.httpUrl}/metrics`)).text();
@@ -84,11 +92,17 @@ describe('the gateway with the embedded store', () => {
   it('takes MQTT over WebSocket at /mqtt', async () => {
     running = await startGateway();
     const client = await connectClient(`${running.httpUrl.replace('http', 'ws')}/mqtt`);
-    await publish(client, 'devices/crowd-0001/readings', JSON.stringify({ seq: 1, values: { people_per_m2: 0.4 } }));
+    await publish(
+      client,
+      'devices/crowd-0001/readings',
+      JSON.stringify({ seq: 1, values: { people_per_m2: 0.4 } }),
+    );
     await client.endAsync();
     const devices = (await (await fetch(`${running.httpUrl}/api/devices`)).json()) as {
       devices: { id: string; readings: number }[];
     };
-    expect(devices.devices).toContainEqual(expect.objectContaining({ id: 'crowd-0001', readings: 1 }));
+    expect(devices.devices).toContainEqual(
+      expect.objectContaining({ id: 'crowd-0001', readings: 1 }),
+    );
   });
 });

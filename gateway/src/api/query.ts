@@ -5,7 +5,9 @@ export function parseTime(value: string | undefined, name: string): number | und
   if (value === undefined || value === '') return undefined;
   const ms = /^-?\d+$/.test(value) ? Number(value) : Date.parse(value);
   if (!Number.isFinite(ms)) {
-    throw new BadRequest(`"${name}" must be epoch milliseconds or an ISO 8601 time, not ${JSON.stringify(value)}`);
+    throw new BadRequest(
+      `"${name}" must be epoch milliseconds or an ISO 8601 time, not ${JSON.stringify(value)}`,
+    );
   }
   return ms;
 }
@@ -26,7 +28,10 @@ export interface SeriesParams {
 export const MAX_SERIES_POINTS = 10_000;
 
 /** Checks `/api/series` query parameters; defaults to the last 24 hours at 500 points. */
-export function parseSeriesQuery(query: Record<string, string | undefined>, now: number): SeriesParams {
+export function parseSeriesQuery(
+  query: Record<string, string | undefined>,
+  now: number,
+): SeriesParams {
   const { device, metric } = query;
   if (!device) throw new BadRequest('"device" is required: /api/series?device=<id>&metric=<name>');
   if (!metric || !isMetricName(metric)) {

@@ -34,7 +34,9 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, _request, reply) => {
     const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 500;
     if (status >= 500) deps.log.error({ err: error }, 'request failed');
-    void reply.status(status).send({ error: error.code ?? 'SENSEGRID_INTERNAL', message: error.message });
+    void reply
+      .status(status)
+      .send({ error: error.code ?? 'SENSEGRID_INTERNAL', message: error.message });
   });
 
   app.get('/api/health', async () => {
@@ -64,7 +66,8 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
 
   app.get('/api/devices/:id', async (request, reply) => {
     const device = registry.get((request.params as { id: string }).id);
-    if (!device) return reply.status(404).send({ error: 'SENSEGRID_NOT_FOUND', message: 'no such device' });
+    if (!device)
+      return reply.status(404).send({ error: 'SENSEGRID_NOT_FOUND', message: 'no such device' });
     return device;
   });
 

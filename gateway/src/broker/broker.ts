@@ -49,10 +49,15 @@ export async function createBroker(options: BrokerOptions): Promise<Broker> {
       if (!client) return done(null); // the will of a client that is gone
       const decision = guard.authorizePublish(client, packet.topic);
       if (!decision.allow) {
-        log.warn({ client: client.id, topic: packet.topic.slice(0, 200), reason: decision.reason }, 'publish refused');
+        log.warn(
+          { client: client.id, topic: packet.topic.slice(0, 200), reason: decision.reason },
+          'publish refused',
+        );
         return done(new Error(decision.reason));
       }
-      const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
+      const payload = Buffer.isBuffer(packet.payload)
+        ? packet.payload
+        : Buffer.from(packet.payload);
       options.onPublish(client, payload, decision.device).then(() => done(null), done);
     },
     authorizeSubscribe(client, subscription, done) {

@@ -24,7 +24,9 @@ export async function runGatewayCommand(
 ): Promise<number> {
   const { input, extra } = readSettings(argv, env, command === 'demo' ? DEMO_FLAGS : {});
   if (extra.help) {
-    console.log(`sensegrid ${command} [flags]\n\n${settingsHelp()}${command === 'demo' ? DEMO_HELP : ''}`);
+    console.log(
+      `sensegrid ${command} [flags]\n\n${settingsHelp()}${command === 'demo' ? DEMO_HELP : ''}`,
+    );
     return 0;
   }
   if (command === 'demo' && input.allowAnonymous === undefined) input.allowAnonymous = true;
@@ -53,7 +55,10 @@ export async function runGatewayCommand(
       seed: demo.seed,
       qos: 1,
     });
-    log.info({ devices: demo.devices, intervalMs: demo.intervalMs, console: url }, 'demo city publishing');
+    log.info(
+      { devices: demo.devices, intervalMs: demo.intervalMs, console: url },
+      'demo city publishing',
+    );
   }
 
   await new Promise<void>((resolve) => {
@@ -80,7 +85,10 @@ function parseDemoFlags(extra: Record<string, string | boolean | undefined>) {
     if (raw === undefined) return fallback;
     const value = Number(raw);
     if (!Number.isInteger(value) || value < min) {
-      throw new SensegridError('SENSEGRID_CONFIG_INVALID', `--${name} must be a whole number >= ${min}.`);
+      throw new SensegridError(
+        'SENSEGRID_CONFIG_INVALID',
+        `--${name} must be a whole number >= ${min}.`,
+      );
     }
     return value;
   };

@@ -1,6 +1,13 @@
 import pino, { type Logger } from 'pino';
 
-const LEVELS: Record<number, string> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' };
+const LEVELS: Record<number, string> = {
+  10: 'TRACE',
+  20: 'DEBUG',
+  30: 'INFO',
+  40: 'WARN',
+  50: 'ERROR',
+  60: 'FATAL',
+};
 const SKIP = new Set(['level', 'time', 'msg', 'pid', 'hostname', 'component']);
 
 /**
@@ -17,9 +24,13 @@ export function createLogger(level: string, stream: NodeJS.WriteStream = process
         const time = new Date(entry.time as number).toISOString().slice(11, 19);
         const fields = Object.entries(entry)
           .filter(([key]) => !SKIP.has(key))
-          .map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`)
+          .map(
+            ([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`,
+          )
           .join(' ');
-        stream.write(`${time} ${LEVELS[entry.level as number] ?? entry.level} ${entry.msg}${fields ? ` ${fields}` : ''}\n`);
+        stream.write(
+          `${time} ${LEVELS[entry.level as number] ?? entry.level} ${entry.msg}${fields ? ` ${fields}` : ''}\n`,
+        );
       },
     },
   );

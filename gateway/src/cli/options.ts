@@ -40,7 +40,10 @@ export function readSettings(
     );
   }
   const input: Record<string, unknown> = {};
-  for (const [key, names] of Object.entries(SETTING_NAMES) as [Key, { flag: string; env: string }][]) {
+  for (const [key, names] of Object.entries(SETTING_NAMES) as [
+    Key,
+    { flag: string; env: string },
+  ][]) {
     const fromFlag = values[names.flag.slice(2)];
     const fromEnv = env[names.env];
     if (fromFlag !== undefined) input[key] = fromFlag;

@@ -6,8 +6,7 @@ export interface GuardOptions {
 }
 
 export type PublishDecision =
-  | { allow: true; device?: DeviceTopic }
-  | { allow: false; reason: string };
+  { allow: true; device?: DeviceTopic } | { allow: false; reason: string };
 
 /**
  * Who may connect and what they may do. Device credentials and per-device topic rules plug in
@@ -25,7 +24,8 @@ export function createGuard(options: GuardOptions): Guard {
       return options.allowAnonymous;
     },
     authorizePublish(_client, topic) {
-      if (topic.startsWith('$SYS')) return { allow: false, reason: 'publishing to $SYS is refused' };
+      if (topic.startsWith('$SYS'))
+        return { allow: false, reason: 'publishing to $SYS is refused' };
       if (topic.startsWith('devices/')) {
         const device = parseDeviceTopic(topic);
         if (!device) {

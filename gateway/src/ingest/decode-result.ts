@@ -31,7 +31,14 @@ export const MIN_TIMESTAMP_MS = 946_684_800_000;
 export const MAX_FUTURE_MS = 24 * 3600 * 1000;
 
 /** Names a metric may not take: they are the stored tags, the seq field and the time column. */
-export const RESERVED_METRIC_NAMES = new Set(['seq', 'time', 'device', 'district', 'grid', 'layer']);
+export const RESERVED_METRIC_NAMES = new Set([
+  'seq',
+  'time',
+  'device',
+  'district',
+  'grid',
+  'layer',
+]);
 
 /** What is wrong with a metric name, or undefined when it may be stored. */
 export function metricNameProblem(name: unknown): string | undefined {

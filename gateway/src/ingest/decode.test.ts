@@ -3,7 +3,11 @@ import { decodeReadings } from './decode.ts';
 
 const NOW = Date.parse('2026-11-29T12:00:00Z');
 const decode = (body: unknown) =>
-  decodeReadings('air-0001', Buffer.from(typeof body === 'string' ? body : JSON.stringify(body)), NOW);
+  decodeReadings(
+    'air-0001',
+    Buffer.from(typeof body === 'string' ? body : JSON.stringify(body)),
+    NOW,
+  );
 
 describe('decodeReadings', () => {
   it('decodes one reading with its time, seq and values', () => {
@@ -51,7 +55,13 @@ describe('decodeReadings', () => {
     [{ seq: 1.5, values: { pm25: 1 } }, 'bad_seq'],
     [42, 'bad_shape'],
     [{ pm25: 1 }, 'bad_shape'],
-    [[{ seq: 1, values: { pm25: 1 } }, { seq: 2, values: { pm25: 'x' } }], 'bad_value'],
+    [
+      [
+        { seq: 1, values: { pm25: 1 } },
+        { seq: 2, values: { pm25: 'x' } },
+      ],
+      'bad_value',
+    ],
   ])('refuses %j as %s', (body, reason) => {
     const result = decode(body);
     expect(result.ok).toBe(false);

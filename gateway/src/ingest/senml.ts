@@ -7,7 +7,22 @@ import {
   type DecodeResult,
 } from './decode-result.ts';
 
-const SENML_KEYS = ['bn', 'bt', 'bu', 'bv', 'bver', 'n', 'u', 'v', 'vb', 'vs', 'vd', 's', 't', 'ut'];
+const SENML_KEYS = [
+  'bn',
+  'bt',
+  'bu',
+  'bv',
+  'bver',
+  'n',
+  'u',
+  'v',
+  'vb',
+  'vs',
+  'vd',
+  's',
+  't',
+  'ut',
+];
 
 /** RFC 8428 section 4.5.3: resolved times below 2^28 seconds are relative to now. */
 const RELATIVE_TIME_LIMIT_S = 2 ** 28;

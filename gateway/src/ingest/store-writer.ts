@@ -82,7 +82,11 @@ export class StoreWriter {
         metrics.storeWriteSeconds.observe((performance.now() - started) / 1000);
         metrics.readingsStored.inc(readings.length);
         if (this.state.failing) log.info({ attempts: attempt + 1 }, 'store is writable again');
-        Object.assign(this.state, { failing: false, consecutiveFailures: 0, lastWriteAt: Date.now() });
+        Object.assign(this.state, {
+          failing: false,
+          consecutiveFailures: 0,
+          lastWriteAt: Date.now(),
+        });
         return true;
       } catch (error) {
         metrics.storeWriteErrors.inc();
@@ -124,7 +128,10 @@ export class StoreWriter {
   private async setAside(reading: PlacedReading, reason: string): Promise<void> {
     const { metrics, log, rejectedFile } = this.options;
     metrics.readingsSetAside.inc();
-    log.error({ device: reading.device, ts: reading.ts, reason, file: rejectedFile }, 'store refused a reading; set aside');
+    log.error(
+      { device: reading.device, ts: reading.ts, reason, file: rejectedFile },
+      'store refused a reading; set aside',
+    );
     if (!rejectedFile) return;
     await mkdir(dirname(rejectedFile), { recursive: true });
     await appendFile(rejectedFile, `${JSON.stringify({ at: Date.now(), reason, reading })}\n`);

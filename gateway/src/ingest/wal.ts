@@ -119,7 +119,11 @@ export class WriteAheadLog {
     });
   }
 
-  private enqueue(readings: readonly PlacedReading[], resolve: () => void, reject: (e: Error) => void) {
+  private enqueue(
+    readings: readonly PlacedReading[],
+    resolve: () => void,
+    reject: (e: Error) => void,
+  ) {
     const lsn = ++this.lsn;
     const record = encodeRecord(lsn, readings);
     this.bytes += record.length;
@@ -253,7 +257,8 @@ export class WriteAheadLog {
       offset = record.offset + record.bytes;
     }
     this.spill = { segment: spill.segment, offset };
-    if (lastLsn < 0) return offset > spill.offset ? this.readSpilled(maxReadings, first) : undefined;
+    if (lastLsn < 0)
+      return offset > spill.offset ? this.readSpilled(maxReadings, first) : undefined;
     return { readings, lastLsn };
   }
 
@@ -329,6 +334,9 @@ export class WriteAheadLog {
 }
 
 function closedError(): SensegridError {
-  return new SensegridError('SENSEGRID_WAL_CLOSED', 'the gateway is shutting down.', 'Retry later.');
+  return new SensegridError(
+    'SENSEGRID_WAL_CLOSED',
+    'the gateway is shutting down.',
+    'Retry later.',
+  );
 }
-
