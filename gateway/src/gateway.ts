@@ -38,6 +38,16 @@ export interface Gateway {
   /** Available after start. */
   readonly ingest: Ingest;
   readonly wal: WriteAheadLog;
+  /** Running totals for progress lines. */
+  stats(): GatewayStats;
+}
+
+export interface GatewayStats {
+  readingsReceived: number;
+  readingsStored: number;
+  payloadsRefused: number;
+  mqttClients: number;
+  walPendingReadings: number;
 }
 
 /** Builds the gateway; nothing listens until `start`. */
@@ -134,6 +144,15 @@ export function buildGateway(config: Config, deps: GatewayDeps = {}): Gateway {
     get wal() {
       if (!wal) throw new Error('the gateway has not started');
       return wal;
+    },
+    stats() {
+      return {
+        readingsReceived: ingest?.counts.readings ?? 0,
+        readingsStored: writer?.state.stored ?? 0,
+        payloadsRefused: ingest?.counts.refused ?? 0,
+        mqttClients: broker?.aedes.connectedClients ?? 0,
+        walPendingReadings: wal?.stats().pendingReadings ?? 0,
+      };
     },
   };
 }

@@ -1,7 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { parseConfig } from '../config.ts';
 import { SensegridError } from '../errors.ts';
-import { buildGateway } from '../gateway.ts';
+import type { Logger } from 'pino';
+import { buildGateway, type Gateway } from '../gateway.ts';
 import { createLogger } from './logger.ts';
 import { readSettings, settingsHelp } from './options.ts';
 
@@ -61,15 +62,41 @@ export async function runGatewayCommand(
     );
   }
 
+  const progress = reportProgress(gateway, log, PROGRESS_INTERVAL_MS);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
+  clearInterval(progress);
   log.info('shutting down');
   await fleet?.stop();
   const { drained } = await gateway.close();
   log.info({ drained }, 'stopped');
   return 0;
+}
+
+const PROGRESS_INTERVAL_MS = 10_000;
+
+/** Logs the flow every interval: readings in and stored per second, clients, log depth. */
+function reportProgress(gateway: Gateway, log: Logger, intervalMs: number): NodeJS.Timeout {
+  let last = gateway.stats();
+  const timer = setInterval(() => {
+    const now = gateway.stats();
+    const perSecond = (n: number) => Math.round((n * 1000) / intervalMs);
+    log.info(
+      {
+        readingsPerSec: perSecond(now.readingsReceived - last.readingsReceived),
+        storedPerSec: perSecond(now.readingsStored - last.readingsStored),
+        refused: now.payloadsRefused - last.payloadsRefused,
+        clients: now.mqttClients,
+        walPending: now.walPendingReadings,
+      },
+      'flow',
+    );
+    last = now;
+  }, intervalMs);
+  timer.unref();
+  return timer;
 }
 
 const DEMO_HELP = `

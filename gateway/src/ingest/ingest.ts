@@ -25,6 +25,8 @@ export interface Ingest {
    * cannot take it (then the publish must not be acknowledged).
    */
   handle(topic: DeviceTopic, payload: Buffer): Promise<Rejection | undefined>;
+  /** Totals since start. */
+  readonly counts: { readings: number; refused: number };
   /** Called with every batch of readings once it is durable. Returns the unsubscribe. */
   onReadings(listener: ReadingsListener): () => void;
 }
@@ -33,10 +35,18 @@ export function createIngest(deps: IngestDeps): Ingest {
   const { wal, registry, metrics, log } = deps;
   const now = deps.now ?? Date.now;
   const listeners = new Set<ReadingsListener>();
+  const counts = { readings: 0, refused: 0 };
+  const publishesByKind = {
+    readings: metrics.publishes.labels('readings'),
+    status: metrics.publishes.labels('status'),
+    meta: metrics.publishes.labels('meta'),
+    commands: metrics.publishes.labels('commands'),
+  };
 
   const refuse = (device: string, reason: RejectReason, detail: string): Rejection => {
     const record = registry.touch(device);
     record.rejected++;
+    counts.refused++;
     metrics.payloadsRejected.inc({ reason });
     // Log the 1st, 10th, 100th... refusal of a device so a broken one cannot flood the log.
     if (Number.isInteger(Math.log10(record.rejected))) {
@@ -57,13 +67,15 @@ export function createIngest(deps: IngestDeps): Ingest {
     record.lastSeen = receivedAt;
     if (record.status !== 'online') record.status = 'online';
     metrics.readingsReceived.inc(placed.length);
+    counts.readings += placed.length;
     for (const listener of listeners) listener(placed);
     return undefined;
   }
 
   return {
+    counts,
     async handle({ device, kind }, payload) {
-      metrics.publishes.inc({ kind });
+      publishesByKind[kind].inc();
       switch (kind) {
         case 'readings':
           return handleReadings(device, payload);

@@ -25,6 +25,8 @@ export interface StoreWriterState {
   consecutiveFailures: number;
   /** Epoch ms of the last confirmed batch. */
   lastWriteAt?: number;
+  /** Readings the store confirmed since start. */
+  stored: number;
 }
 
 /**
@@ -37,7 +39,7 @@ export class StoreWriter {
   private stopping = false;
   private deadline = Infinity;
   private wake: (() => void) | undefined;
-  readonly state: StoreWriterState = { failing: false, consecutiveFailures: 0 };
+  readonly state: StoreWriterState = { failing: false, consecutiveFailures: 0, stored: 0 };
 
   constructor(
     private readonly wal: WriteAheadLog,
@@ -81,6 +83,7 @@ export class StoreWriter {
         await this.store.write(readings);
         metrics.storeWriteSeconds.observe((performance.now() - started) / 1000);
         metrics.readingsStored.inc(readings.length);
+        this.state.stored += readings.length;
         if (this.state.failing) log.info({ attempts: attempt + 1 }, 'store is writable again');
         Object.assign(this.state, {
           failing: false,
