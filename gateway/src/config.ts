@@ -26,6 +26,8 @@ export const configSchema = z.object({
   influxToken: z.string().min(1).optional(),
   /** The write-ahead log and local state live here. */
   dataDir: z.string().min(1).default('./data'),
+  /** `disk`: MQTT sessions, retained messages and wills survive a restart; `memory`: they do not. */
+  sessions: z.enum(['disk', 'memory']).default('disk'),
   /** Accept devices that connect without credentials. */
   allowAnonymous: flag.default(false),
   /** The write-ahead log never grows past this; when full, publishes wait (back-pressure). */
@@ -60,6 +62,7 @@ export const SETTING_NAMES: Record<keyof ConfigInput, { flag: string; env: strin
   influxToken: { flag: '--influx-token', env: 'SENSEGRID_INFLUX_TOKEN' },
   dataDir: { flag: '--data-dir', env: 'SENSEGRID_DATA_DIR' },
   allowAnonymous: { flag: '--allow-anonymous', env: 'SENSEGRID_ALLOW_ANONYMOUS' },
+  sessions: { flag: '--sessions', env: 'SENSEGRID_SESSIONS' },
   walMaxBytes: { flag: '--wal-max-bytes', env: 'SENSEGRID_WAL_MAX_BYTES' },
   walSegmentBytes: { flag: '--wal-segment-bytes', env: 'SENSEGRID_WAL_SEGMENT_BYTES' },
   walMemoryBytes: { flag: '--wal-memory-bytes', env: 'SENSEGRID_WAL_MEMORY_BYTES' },

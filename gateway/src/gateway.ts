@@ -4,7 +4,9 @@ import pino, { type Logger } from 'pino';
 import { createGridCity } from '@sensegrid/twin';
 import { buildApi } from './api/server.ts';
 import { createBroker, type Broker } from './broker/broker.ts';
+import { openSessionStore } from './broker/sessions.ts';
 import type { Config } from './config.ts';
+import { isSensegridError } from './errors.ts';
 import { createGuard } from './guard/guard.ts';
 import { createIngest, type Ingest } from './ingest/ingest.ts';
 import { StoreWriter } from './ingest/store-writer.ts';
@@ -50,6 +52,26 @@ export interface GatewayStats {
   walPendingReadings: number;
 }
 
+/**
+ * Prepares the store. An unreachable InfluxDB does not stop the gateway: readings wait in the
+ * write-ahead log and the writer retries. Anything else (a bad SQLite file) does.
+ */
+async function prepareStore(store: ReadingStore, log: Logger): Promise<boolean> {
+  try {
+    await store.init();
+    return true;
+  } catch (error) {
+    if (store.kind !== 'influx' || !isSensegridError(error, 'SENSEGRID_STORE_UNREACHABLE')) {
+      throw error;
+    }
+    log.warn(
+      { err: error.message },
+      'store unreachable at start; readings wait in the write-ahead log',
+    );
+    return false;
+  }
+}
+
 /** Builds the gateway; nothing listens until `start`. */
 export function buildGateway(config: Config, deps: GatewayDeps = {}): Gateway {
   const log = deps.log ?? pino({ level: 'silent' });
@@ -68,7 +90,7 @@ export function buildGateway(config: Config, deps: GatewayDeps = {}): Gateway {
   let closing: Promise<{ drained: boolean }> | undefined;
 
   async function start() {
-    await store.init();
+    const storeReady = await prepareStore(store, log);
     wal = await WriteAheadLog.open({
       dir: join(config.dataDir, 'wal'),
       maxBytes: config.walMaxBytes,
@@ -83,11 +105,16 @@ export function buildGateway(config: Config, deps: GatewayDeps = {}): Gateway {
       metrics,
       log,
       rejectedFile: join(config.dataDir, 'rejected.ndjson'),
+      storeReady,
     });
     writer.start();
     ingest = createIngest({ wal, registry, metrics, log });
     const activeIngest = ingest;
     broker = await createBroker({
+      persistence:
+        config.sessions === 'disk'
+          ? await openSessionStore(join(config.dataDir, 'sessions'))
+          : undefined,
       guard: createGuard({ allowAnonymous: config.allowAnonymous }),
       metrics,
       log,

@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { Guard } from '../guard/guard.ts';
 import type { DeviceTopic } from '../ingest/topics.ts';
 import type { Metrics } from '../metrics.ts';
+import type { SessionPersistence } from './sessions.ts';
 
 export interface BrokerOptions {
   guard: Guard;
@@ -15,6 +16,8 @@ export interface BrokerOptions {
   metrics: Metrics;
   log: Logger;
   aedes?: Partial<AedesOptions>;
+  /** Durable sessions, retained messages and wills; in memory when absent. */
+  persistence?: SessionPersistence;
 }
 
 export interface Broker {
@@ -34,6 +37,7 @@ export async function createBroker(options: BrokerOptions): Promise<Broker> {
     drainTimeout: 10_000,
     concurrency: 1000,
     ...options.aedes,
+    ...(options.persistence ? { persistence: options.persistence } : {}),
     authenticate(client, username, password, done) {
       guard.authenticate(client, username, password).then(
         (ok) => {
@@ -114,6 +118,7 @@ export async function createBroker(options: BrokerOptions): Promise<Broker> {
         wss.close();
       }
       await new Promise<void>((resolve) => aedes.close(() => resolve()));
+      await options.persistence?.destroy();
       await Promise.all(stopped);
     },
   };

@@ -16,6 +16,8 @@ export interface StoreWriterOptions {
   maxBackoffMs?: number;
   /** Readings the store refuses as invalid are set aside here (NDJSON), never retried. */
   rejectedFile?: string;
+  /** False when the store could not be prepared at start: init() is retried before writing. */
+  storeReady?: boolean;
 }
 
 export interface StoreWriterState {
@@ -39,13 +41,16 @@ export class StoreWriter {
   private stopping = false;
   private deadline = Infinity;
   private wake: (() => void) | undefined;
+  private storeReady: boolean;
   readonly state: StoreWriterState = { failing: false, consecutiveFailures: 0, stored: 0 };
 
   constructor(
     private readonly wal: WriteAheadLog,
     private readonly store: ReadingStore,
     private readonly options: StoreWriterOptions,
-  ) {}
+  ) {
+    this.storeReady = options.storeReady ?? true;
+  }
 
   start(): void {
     this.running ??= this.run();
@@ -80,6 +85,10 @@ export class StoreWriter {
     for (let attempt = 0; ; attempt++) {
       const started = performance.now();
       try {
+        if (!this.storeReady) {
+          await this.store.init();
+          this.storeReady = true;
+        }
         await this.store.write(readings);
         metrics.storeWriteSeconds.observe((performance.now() - started) / 1000);
         metrics.readingsStored.inc(readings.length);
