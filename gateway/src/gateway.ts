@@ -11,6 +11,7 @@ import { createGuard } from './guard/guard.ts';
 import { createIngest, type Ingest } from './ingest/ingest.ts';
 import { StoreWriter } from './ingest/store-writer.ts';
 import { WriteAheadLog } from './ingest/wal.ts';
+import { SeqClock } from './ingest/seq-clock.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import { createStore } from './store/create-store.ts';
 import type { ReadingStore } from './store/port.ts';
@@ -108,7 +109,11 @@ export function buildGateway(config: Config, deps: GatewayDeps = {}): Gateway {
       storeReady,
     });
     writer.start();
-    ingest = createIngest({ wal, registry, metrics, log });
+    const seqClock = new SeqClock();
+    for (const reading of wal.takeRecoveredTail()) {
+      if (reading.seq !== undefined) seqClock.remember(reading.device, reading.seq, reading.ts);
+    }
+    ingest = createIngest({ wal, registry, metrics, log, seqClock });
     const activeIngest = ingest;
     broker = await createBroker({
       persistence:

@@ -101,3 +101,30 @@ describe('a store that is down at start', () => {
     }
   });
 });
+
+describe('retransmitted readings without a time', () => {
+  it('are stored once, also when the retransmission comes after a restart', async () => {
+    const dir = await dataDir();
+    const payload = JSON.stringify({ seq: 5, values: { pm25: 9 } });
+    const first = await startGateway({ dataDir: dir });
+    const device = await connectClient(first.mqttUrl, { clientId: 'air-0200' });
+    await publish(device, 'devices/air-0200/readings', payload);
+    await publish(device, 'devices/air-0200/readings', payload, { qos: 1, dup: true });
+    await device.endAsync();
+    await first.gateway.close();
+
+    const second = await startGateway({ dataDir: dir });
+    try {
+      const again = await connectClient(second.mqttUrl, { clientId: 'air-0200' });
+      clients.push(again);
+      await publish(again, 'devices/air-0200/readings', payload, { qos: 1, dup: true });
+    } finally {
+      await second.gateway.close();
+    }
+    const store = second.gateway.store;
+    await store.init();
+    const stored = await store.scan('air-0200', 0, Date.now() + 1000);
+    await store.close();
+    expect(stored.map((reading) => reading.seq)).toEqual([5]);
+  });
+});

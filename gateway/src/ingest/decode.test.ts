@@ -39,6 +39,29 @@ describe('decodeReadings', () => {
     expect(result.ok && result.readings.map((r) => r.seq)).toEqual([1, 2]);
   });
 
+  it('gives entries of an array without times distinct times in their order', () => {
+    const result = decode([
+      { values: { pm25: 1 } },
+      { values: { pm25: 2 } },
+      { values: { pm25: 3 } },
+    ]);
+    expect(result.ok && result.readings.map((r) => r.ts)).toEqual([NOW - 2, NOW - 1, NOW]);
+  });
+
+  it('gives a retransmitted seq without a time the time of the original', () => {
+    const recall = (seq: number) => (seq === 5 ? NOW - 30_000 : undefined);
+    const body = Buffer.from(JSON.stringify({ seq: 5, values: { pm25: 1 } }));
+    const again = decodeReadings('air-0001', body, NOW, recall);
+    expect(again.ok && again.readings[0]!.ts).toBe(NOW - 30_000);
+    const fresh = decodeReadings(
+      'air-0001',
+      Buffer.from('{"seq":6,"values":{"pm25":1}}'),
+      NOW,
+      recall,
+    );
+    expect(fresh.ok && fresh.readings[0]!.ts).toBe(NOW);
+  });
+
   it.each([
     ['{"values":', 'not_json'],
     ['[]', 'empty'],

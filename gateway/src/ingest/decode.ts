@@ -11,11 +11,19 @@ import {
 } from './decode-result.ts';
 import { decodeSenml, isSenmlRecord } from './senml.ts';
 
+/** The time an earlier reading with this seq was given, for a retransmission without `ts`. */
+export type RecallTime = (seq: number) => number | undefined;
+
 /**
  * Decodes the payload of `devices/<device>/readings`: a reading, an array of readings, or a
  * SenML pack. A payload is accepted whole or refused whole, with the reason.
  */
-export function decodeReadings(device: string, payload: Buffer, receivedAt: number): DecodeResult {
+export function decodeReadings(
+  device: string,
+  payload: Buffer,
+  receivedAt: number,
+  recall?: RecallTime,
+): DecodeResult {
   let body: unknown;
   try {
     body = JSON.parse(payload.toString('utf8'));
@@ -30,19 +38,26 @@ export function decodeReadings(device: string, payload: Buffer, receivedAt: numb
     if (isSenmlRecord(body[0])) return decodeSenml(device, body, receivedAt);
     const readings: Reading[] = [];
     for (let i = 0; i < body.length; i++) {
-      const one = decodeReading(device, body[i], receivedAt);
+      // Entries without a time get the receive time minus their distance from the last entry
+      // (1 ms each), so that they stay distinct points in their order.
+      const one = decodeReading(device, body[i], receivedAt - (body.length - 1 - i), recall);
       if (!one.ok) return { ...one, detail: `entry ${i}: ${one.detail}` };
       readings.push(one.reading);
     }
     return { ok: true, readings };
   }
-  const one = decodeReading(device, body, receivedAt);
+  const one = decodeReading(device, body, receivedAt, recall);
   return one.ok ? { ok: true, readings: [one.reading] } : one;
 }
 
 type OneResult = { ok: true; reading: Reading } | Rejection;
 
-function decodeReading(device: string, body: unknown, receivedAt: number): OneResult {
+function decodeReading(
+  device: string,
+  body: unknown,
+  receivedAt: number,
+  recall: RecallTime | undefined,
+): OneResult {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     return reject('bad_shape', 'a reading is a JSON object with "values"');
   }
@@ -57,6 +72,7 @@ function decodeReading(device: string, body: unknown, receivedAt: number): OneRe
       return reject('bad_seq', '"seq" must be a non-negative integer');
     }
     reading.seq = raw.seq as number;
+    if (raw.ts === undefined && recall) reading.ts = recall(reading.seq) ?? reading.ts;
   }
   return { ok: true, reading };
 }

@@ -5,6 +5,7 @@ import type { DeviceRegistry } from '../twin-state/registry.ts';
 import { decodeReadings } from './decode.ts';
 import type { Rejection, RejectReason } from './decode-result.ts';
 import type { WriteAheadLog } from './wal.ts';
+import { SeqClock } from './seq-clock.ts';
 import type { DeviceTopic } from './topics.ts';
 
 export interface IngestDeps {
@@ -14,6 +15,8 @@ export interface IngestDeps {
   log: Logger;
   /** Receive time, epoch ms. */
   now?: () => number;
+  /** Times of recent seqs, seeded from the write-ahead log after a restart. */
+  seqClock?: SeqClock;
 }
 
 export type ReadingsListener = (readings: readonly PlacedReading[]) => void;
@@ -35,6 +38,7 @@ export function createIngest(deps: IngestDeps): Ingest {
   const { wal, registry, metrics, log } = deps;
   const now = deps.now ?? Date.now;
   const listeners = new Set<ReadingsListener>();
+  const seqClock = deps.seqClock ?? new SeqClock();
   const counts = { readings: 0, refused: 0 };
   const publishesByKind = {
     readings: metrics.publishes.labels('readings'),
@@ -57,11 +61,16 @@ export function createIngest(deps: IngestDeps): Ingest {
 
   async function handleReadings(device: string, payload: Buffer): Promise<Rejection | undefined> {
     const receivedAt = now();
-    const decoded = decodeReadings(device, payload, receivedAt);
+    const decoded = decodeReadings(device, payload, receivedAt, (seq) =>
+      seqClock.recall(device, seq, receivedAt),
+    );
     if (!decoded.ok) return refuse(device, decoded.reason, decoded.detail);
     const tags = registry.tags(device);
     const placed: PlacedReading[] = decoded.readings.map((reading) => ({ ...reading, tags }));
     await wal.append(placed);
+    for (const reading of placed) {
+      if (reading.seq !== undefined) seqClock.remember(device, reading.seq, reading.ts);
+    }
     const record = registry.touch(device);
     record.readings += placed.length;
     record.lastSeen = receivedAt;

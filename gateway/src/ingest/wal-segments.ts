@@ -14,6 +14,9 @@ export interface Segment {
   pendingReadings: number;
 }
 
+/** Records at the end of the log kept after recovery, to recognise retransmissions. */
+const TAIL_RECORDS = 4096;
+
 const SEGMENT_NAME = /^wal-(\d{16})\.log$/;
 
 export function segmentPath(dir: string, firstLsn: number): string {
@@ -45,11 +48,12 @@ export async function writeCheckpoint(dir: string, lsn: number): Promise<void> {
 export async function recoverSegments(
   dir: string,
   checkpoint: number,
-): Promise<{ segments: Segment[]; lastLsn: number; truncatedBytes: number }> {
+): Promise<{ segments: Segment[]; lastLsn: number; truncatedBytes: number; tail: Buffer[] }> {
   const names = (await fs.readdir(dir)).filter((name) => SEGMENT_NAME.test(name)).sort();
   const segments: Segment[] = [];
   let lastLsn = checkpoint;
   let truncatedBytes = 0;
+  let tail: Buffer[] = [];
   for (const name of names) {
     const path = join(dir, name);
     const firstLsn = Number(SEGMENT_NAME.exec(name)![1]);
@@ -63,11 +67,13 @@ export async function recoverSegments(
       await fs.rm(path, { force: true }); // a fresh segment gets this name again
       continue;
     }
+    tail = tail.concat(records.slice(-TAIL_RECORDS).map((record) => record.payload));
+    if (tail.length > TAIL_RECORDS) tail = tail.slice(-TAIL_RECORDS);
     let pendingReadings = 0;
     for (const record of records) if (record.lsn > checkpoint) pendingReadings += record.count;
     const segmentLast = records[records.length - 1]!.lsn;
     lastLsn = Math.max(lastLsn, segmentLast);
     segments.push({ path, firstLsn, lastLsn: segmentLast, size: end, pendingReadings });
   }
-  return { segments, lastLsn, truncatedBytes };
+  return { segments, lastLsn, truncatedBytes, tail };
 }

@@ -81,13 +81,15 @@ export class WriteAheadLog {
   /** While set, the writer reads from disk from here: memory was full, or after recovery. */
   private spill: { segment: number; offset: number } | undefined;
   private dataWaiters: (() => void)[] = [];
+  private tail: Buffer[];
 
   private constructor(
     private readonly options: WalOptions,
-    recovered: { segments: Segment[]; lastLsn: number },
+    recovered: { segments: Segment[]; lastLsn: number; tail: Buffer[] },
     checkpoint: number,
   ) {
     this.segments = recovered.segments;
+    this.tail = recovered.tail;
     this.lsn = recovered.lastLsn;
     this.checkpoint = checkpoint;
     this.bytes = this.segments.reduce((sum, s) => sum + s.size, 0);
@@ -260,6 +262,16 @@ export class WriteAheadLog {
     if (lastLsn < 0)
       return offset > spill.offset ? this.readSpilled(maxReadings, first) : undefined;
     return { readings, lastLsn };
+  }
+
+  /**
+   * The readings at the end of the log as the last run left it (stored or not), once: what
+   * devices whose acknowledgement was lost in a crash will send again.
+   */
+  takeRecoveredTail(): PlacedReading[] {
+    const tail = this.tail.flatMap((payload) => decodePayload(payload));
+    this.tail = [];
+    return tail;
   }
 
   /** Resolves when there may be something to take. */
