@@ -3,6 +3,8 @@ import { parseDeviceTopic, type DeviceTopic } from '../ingest/topics.ts';
 
 export interface GuardOptions {
   allowAnonymous: boolean;
+  /** Topic filters nobody may subscribe to: `a/b` exactly, `a/#` for the subtree. */
+  denySubscribe?: readonly string[];
 }
 
 export type PublishDecision =
@@ -24,8 +26,12 @@ export function createGuard(options: GuardOptions): Guard {
       return options.allowAnonymous;
     },
     authorizePublish(_client, topic) {
-      if (topic.startsWith('$SYS'))
+      if (!isWellFormedTopic(topic)) {
+        return { allow: false, reason: 'the topic is not well-formed UTF-8 (MQTT-1.5.3-1)' };
+      }
+      if (topic.startsWith('$SYS')) {
         return { allow: false, reason: 'publishing to $SYS is refused' };
+      }
       if (topic.startsWith('devices/')) {
         const device = parseDeviceTopic(topic);
         if (!device) {
@@ -39,7 +45,23 @@ export function createGuard(options: GuardOptions): Guard {
       return { allow: true };
     },
     authorizeSubscribe(_client, subscription) {
-      return subscription;
+      if (!isWellFormedTopic(subscription.topic)) return null;
+      return isDenied(subscription.topic, options.denySubscribe ?? []) ? null : subscription;
     },
   };
+}
+
+function isDenied(filter: string, denied: readonly string[]): boolean {
+  return denied.some((entry) =>
+    entry.endsWith('/#')
+      ? filter === entry || filter.startsWith(entry.slice(0, -1)) || filter === entry.slice(0, -2)
+      : filter === entry,
+  );
+}
+
+/**
+ * The parser decodes invalid UTF-8 to U+FFFD; U+0000 is not allowed either (MQTT-1.5.3-1, -2).
+ */
+function isWellFormedTopic(topic: string): boolean {
+  return !topic.includes('\uFFFD') && !topic.includes('\u0000');
 }

@@ -48,18 +48,16 @@ describe('decodeReadings', () => {
     expect(result.ok && result.readings.map((r) => r.ts)).toEqual([NOW - 2, NOW - 1, NOW]);
   });
 
-  it('gives a retransmitted seq without a time the time of the original', () => {
-    const recall = (seq: number) => (seq === 5 ? NOW - 30_000 : undefined);
-    const body = Buffer.from(JSON.stringify({ seq: 5, values: { pm25: 1 } }));
-    const again = decodeReadings('air-0001', body, NOW, recall);
+  it('stamps readings without a time through the stamp function, and only those', () => {
+    const stamp = (seq: number | undefined, at: number) => (seq === 5 ? NOW - 30_000 : at);
+    const decodeWith = (body: unknown) =>
+      decodeReadings('air-0001', Buffer.from(JSON.stringify(body)), NOW, stamp);
+    const again = decodeWith({ seq: 5, values: { pm25: 1 } });
     expect(again.ok && again.readings[0]!.ts).toBe(NOW - 30_000);
-    const fresh = decodeReadings(
-      'air-0001',
-      Buffer.from('{"seq":6,"values":{"pm25":1}}'),
-      NOW,
-      recall,
-    );
+    const fresh = decodeWith({ seq: 6, values: { pm25: 1 } });
     expect(fresh.ok && fresh.readings[0]!.ts).toBe(NOW);
+    const timed = decodeWith({ ts: NOW - 5, seq: 5, values: { pm25: 1 } });
+    expect(timed.ok && timed.readings[0]!.ts).toBe(NOW - 5);
   });
 
   it.each([

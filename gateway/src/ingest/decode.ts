@@ -11,8 +11,11 @@ import {
 } from './decode-result.ts';
 import { decodeSenml, isSenmlRecord } from './senml.ts';
 
-/** The time an earlier reading with this seq was given, for a retransmission without `ts`. */
-export type RecallTime = (seq: number) => number | undefined;
+/**
+ * The time of a reading that came without one, from its receive time (and its seq, so that a
+ * retransmission can get the time of the original). Without it, the receive time is used.
+ */
+export type StampTime = (seq: number | undefined, receivedAt: number) => number;
 
 /**
  * Decodes the payload of `devices/<device>/readings`: a reading, an array of readings, or a
@@ -22,7 +25,7 @@ export function decodeReadings(
   device: string,
   payload: Buffer,
   receivedAt: number,
-  recall?: RecallTime,
+  stamp?: StampTime,
 ): DecodeResult {
   let body: unknown;
   try {
@@ -40,13 +43,13 @@ export function decodeReadings(
     for (let i = 0; i < body.length; i++) {
       // Entries without a time get the receive time minus their distance from the last entry
       // (1 ms each), so that they stay distinct points in their order.
-      const one = decodeReading(device, body[i], receivedAt - (body.length - 1 - i), recall);
+      const one = decodeReading(device, body[i], receivedAt - (body.length - 1 - i), stamp);
       if (!one.ok) return { ...one, detail: `entry ${i}: ${one.detail}` };
       readings.push(one.reading);
     }
     return { ok: true, readings };
   }
-  const one = decodeReading(device, body, receivedAt, recall);
+  const one = decodeReading(device, body, receivedAt, stamp);
   return one.ok ? { ok: true, readings: [one.reading] } : one;
 }
 
@@ -56,7 +59,7 @@ function decodeReading(
   device: string,
   body: unknown,
   receivedAt: number,
-  recall: RecallTime | undefined,
+  stamp: StampTime | undefined,
 ): OneResult {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     return reject('bad_shape', 'a reading is a JSON object with "values"');
@@ -72,8 +75,8 @@ function decodeReading(
       return reject('bad_seq', '"seq" must be a non-negative integer');
     }
     reading.seq = raw.seq as number;
-    if (raw.ts === undefined && recall) reading.ts = recall(reading.seq) ?? reading.ts;
   }
+  if (raw.ts === undefined && stamp) reading.ts = stamp(reading.seq, reading.ts);
   return { ok: true, reading };
 }
 

@@ -39,6 +39,21 @@ export function createIngest(deps: IngestDeps): Ingest {
   const now = deps.now ?? Date.now;
   const listeners = new Set<ReadingsListener>();
   const seqClock = deps.seqClock ?? new SeqClock();
+  const lastStamp = new Map<string, number>();
+
+  /**
+   * The time of a reading sent without one: the original's for a retransmitted seq, else the
+   * receive time, moved on by a millisecond where needed so that a device sending faster than
+   * once a millisecond keeps every reading as its own point.
+   */
+  const stamp = (device: string, seq: number | undefined, receivedAt: number): number => {
+    const recalled = seq === undefined ? undefined : seqClock.recall(device, seq, receivedAt);
+    if (recalled !== undefined) return recalled;
+    const last = lastStamp.get(device) ?? -Infinity;
+    const ts = receivedAt > last ? receivedAt : last + 1;
+    lastStamp.set(device, ts);
+    return ts;
+  };
   const counts = { readings: 0, refused: 0 };
   const publishesByKind = {
     readings: metrics.publishes.labels('readings'),
@@ -61,8 +76,8 @@ export function createIngest(deps: IngestDeps): Ingest {
 
   async function handleReadings(device: string, payload: Buffer): Promise<Rejection | undefined> {
     const receivedAt = now();
-    const decoded = decodeReadings(device, payload, receivedAt, (seq) =>
-      seqClock.recall(device, seq, receivedAt),
+    const decoded = decodeReadings(device, payload, receivedAt, (seq, at) =>
+      stamp(device, seq, at),
     );
     if (!decoded.ok) return refuse(device, decoded.reason, decoded.detail);
     const tags = registry.tags(device);

@@ -29,6 +29,8 @@ export interface StoreWriterState {
   lastWriteAt?: number;
   /** Readings the store confirmed since start. */
   stored: number;
+  /** Epoch ms when the store last had everything in the log. */
+  caughtUpAt: number;
 }
 
 /**
@@ -42,7 +44,12 @@ export class StoreWriter {
   private deadline = Infinity;
   private wake: (() => void) | undefined;
   private storeReady: boolean;
-  readonly state: StoreWriterState = { failing: false, consecutiveFailures: 0, stored: 0 };
+  readonly state: StoreWriterState = {
+    failing: false,
+    consecutiveFailures: 0,
+    stored: 0,
+    caughtUpAt: Date.now(),
+  };
 
   constructor(
     private readonly wal: WriteAheadLog,
@@ -61,6 +68,7 @@ export class StoreWriter {
     while (true) {
       const batch = await this.wal.take(batchReadings);
       if (!batch) {
+        this.state.caughtUpAt = Date.now();
         if (this.stopping) return;
         await this.wal.waitForData();
         continue;
@@ -73,6 +81,7 @@ export class StoreWriter {
   private async writeUntilStored(batch: WalBatch): Promise<boolean> {
     if (!(await this.storeReadings(batch.readings))) return false;
     await this.wal.commit(batch);
+    if (this.wal.stats().pendingReadings === 0) this.state.caughtUpAt = Date.now();
     return true;
   }
 
@@ -154,6 +163,11 @@ export class StoreWriter {
     const max = this.options.maxBackoffMs ?? 30_000;
     const ceiling = Math.min(max, min * 2 ** Math.min(attempt, 20));
     return ceiling / 2 + (Math.random() * ceiling) / 2;
+  }
+
+  /** Seconds the store has been behind the log; 0 when it has everything. */
+  lagSeconds(now = Date.now()): number {
+    return this.wal.stats().pendingReadings === 0 ? 0 : (now - this.state.caughtUpAt) / 1000;
   }
 
   /**

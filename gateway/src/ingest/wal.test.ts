@@ -91,7 +91,10 @@ describe('WriteAheadLog', () => {
   });
 
   it('holds appends back while full and admits them as the store drains', async () => {
-    const wal = await WriteAheadLog.open(options({ maxBytes: 4096, segmentBytes: 1024 }));
+    const changes: boolean[] = [];
+    const wal = await WriteAheadLog.open(
+      options({ maxBytes: 4096, segmentBytes: 1024, onFullChange: (full) => changes.push(full) }),
+    );
     let done = 0;
     const appends = range(100).map((seq) => wal.append([reading(seq)]).then(() => done++));
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -109,6 +112,8 @@ describe('WriteAheadLog', () => {
     }
     await Promise.all(appends);
     expect(seqs).toEqual(range(100));
+    expect(changes[0]).toBe(true);
+    expect(changes.at(-1)).toBe(false);
     await wal.close();
   });
 

@@ -18,6 +18,8 @@ export interface WalOptions {
   segmentBytes: number;
   /** Payload bytes kept in memory for the store writer; past this it reads back from disk. */
   memoryBytes: number;
+  /** Told when appends start waiting for space (true) and when they flow again (false). */
+  onFullChange?: (full: boolean) => void;
 }
 
 /** Readings taken from the log for the store, up to and including `lastLsn`. */
@@ -115,6 +117,7 @@ export class WriteAheadLog {
     return new Promise<void>((resolve, reject) => {
       if (this.blocked.length > 0 || this.bytes >= this.options.maxBytes) {
         this.blocked.push({ readings, resolve, reject });
+        if (this.blocked.length === 1) this.options.onFullChange?.(true);
         return;
       }
       this.enqueue(readings, resolve, reject);
@@ -310,10 +313,12 @@ export class WriteAheadLog {
   }
 
   private admitBlocked(): void {
+    if (this.blocked.length === 0) return;
     while (this.blocked.length > 0 && this.bytes < this.options.maxBytes && !this.closed) {
       const next = this.blocked.shift()!;
       this.enqueue(next.readings, next.resolve, next.reject);
     }
+    if (this.blocked.length === 0) this.options.onFullChange?.(false);
   }
 
   stats(): WalStats {

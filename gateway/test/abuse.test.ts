@@ -1,0 +1,127 @@
+import { connect } from 'node:net';
+import mqttPacket from 'mqtt-packet';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectClient, publish, startGateway, type RunningGateway } from './gateway-harness.ts';
+
+let running: RunningGateway;
+let port: number;
+beforeAll(async () => {
+  running = await startGateway({ maxPacketBytes: 64 * 1024 });
+  port = Number(new URL(running.mqttUrl).port);
+});
+afterAll(async () => {
+  await running.dispose();
+});
+
+const CONNECT = mqttPacket.generate({
+  cmd: 'connect',
+  protocolId: 'MQTT',
+  protocolVersion: 4,
+  clientId: 'attacker',
+  clean: true,
+  keepalive: 30,
+});
+
+/** Connects, sends the bytes after the CONNACK, and resolves when the gateway closes the socket. */
+function sendAndAwaitClose(bytes: Buffer, timeoutMs = 5000): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    const timer = setTimeout(() => {
+      socket.destroy();
+      resolve(false);
+    }, timeoutMs);
+    socket.on('error', () => undefined);
+    socket.once('data', () => socket.write(bytes));
+    socket.on('close', () => {
+      clearTimeout(timer);
+      resolve(true);
+    });
+    socket.write(CONNECT);
+  });
+}
+
+/** A well-behaved device publishing while `attack` runs; returns the seqs acknowledged. */
+async function whileDevicePublishes(
+  device: string,
+  attack: () => Promise<void>,
+): Promise<number[]> {
+  const client = await connectClient(running.mqttUrl, { clientId: device });
+  const acked: number[] = [];
+  let seq = 0;
+  let stop = false;
+  const loop = (async () => {
+    while (!stop) {
+      const s = ++seq;
+      await publish(
+        client,
+        `devices/${device}/readings`,
+        JSON.stringify({ seq: s, values: { pm25: s } }),
+      );
+      acked.push(s);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  })();
+  await attack();
+  stop = true;
+  await loop;
+  await client.endAsync();
+  return acked;
+}
+
+async function expectAllStored(device: string, acked: number[]) {
+  await expect.poll(() => running.gateway.wal.stats().pendingReadings, { timeout: 10_000 }).toBe(0);
+  const stored = await running.gateway.store.scan(device, 0, Date.now() + 60_000);
+  expect(stored.map((reading) => reading.seq)).toEqual(acked);
+}
+
+describe('bad packets close only their own connection', () => {
+  it.each([
+    ['a packet announcing 256 MB', Buffer.from([0x30, 0xff, 0xff, 0xff, 0x7f, 0, 1, 0x61])],
+    [
+      'a publish over the packet size limit',
+      mqttPacket.generate({
+        cmd: 'publish',
+        topic: 'devices/attacker/readings',
+        payload: Buffer.alloc(70 * 1024, 0x20),
+        qos: 0,
+        retain: false,
+        dup: false,
+      }),
+    ],
+    ['a publish with QoS 3', Buffer.from([0x36, 0x05, 0x00, 0x01, 0x61, 0x00, 0x01])],
+    ['a publish with # in its topic', Buffer.from([0x30, 0x05, 0x00, 0x03, 0x61, 0x2f, 0x23])],
+    ['a topic of invalid UTF-8', Buffer.from([0x30, 0x05, 0x00, 0x03, 0x61, 0xc3, 0x28])],
+    ['a malformed DISCONNECT', Buffer.from([0xe0, 0x02, 0x00, 0x00])],
+    ['a remaining length over four bytes', Buffer.from([0x30, 0x80, 0x80, 0x80, 0x80, 0x01])],
+  ])('%s is refused while a device’s readings are all stored', async (_name, bytes) => {
+    const device = `good-${Math.random().toString(36).slice(2, 8)}`;
+    let closed = false;
+    const acked = await whileDevicePublishes(device, async () => {
+      closed = await sendAndAwaitClose(bytes);
+    });
+    expect(closed).toBe(true);
+    expect(acked.length).toBeGreaterThan(0);
+    await expectAllStored(device, acked);
+  });
+
+  it('counts connections closed for oversized packets in /metrics', async () => {
+    await sendAndAwaitClose(Buffer.from([0x30, 0xff, 0xff, 0xff, 0x7f]));
+    const metrics = await (await fetch(`${running.httpUrl}/metrics`)).text();
+    expect(metrics).toMatch(
+      /sensegrid_mqtt_connections_dropped_total\{reason="packet_too_large"\} [1-9]/,
+    );
+  });
+
+  it('closes a connection publishing a 101-level topic', async () => {
+    const topic = Array.from({ length: 101 }, () => 'a').join('/');
+    const packet = mqttPacket.generate({
+      cmd: 'publish',
+      topic,
+      payload: 'x',
+      qos: 0,
+      retain: false,
+      dup: false,
+    });
+    expect(await sendAndAwaitClose(packet)).toBe(true);
+  });
+});
