@@ -13,6 +13,14 @@ const bytes = z.coerce.number().int().positive();
 export const configSchema = z.object({
   /** MQTT over TCP; 0 picks a free port. */
   mqttPort: port.default(1883),
+  /** MQTT over TLS, when a certificate and key are given; 0 picks a free port. */
+  tlsPort: port.default(8883),
+  /** PEM certificate (chain) of the TLS listener. */
+  tlsCert: z.string().min(1).optional(),
+  /** PEM private key of the TLS listener. */
+  tlsKey: z.string().min(1).optional(),
+  /** PEM CA that signs device certificates: with it, a certificate whose CN is the device id logs the device in. */
+  tlsCa: z.string().min(1).optional(),
   /** HTTP API, console and MQTT over WebSocket at /mqtt; 0 picks a free port. */
   httpPort: port.default(8080),
   /** Address to bind. */
@@ -28,6 +36,16 @@ export const configSchema = z.object({
   dataDir: z.string().min(1).default('./data'),
   /** `disk`: MQTT sessions, retained messages and wills survive a restart; `memory`: they do not. */
   sessions: z.enum(['disk', 'memory']).default('disk'),
+  /** Topic filters nobody may subscribe to, comma-separated (`a/b`, or `a/#` for a subtree). */
+  denySubscribe: z
+    .string()
+    .default('')
+    .transform((text) =>
+      text
+        .split(',')
+        .map((filter) => filter.trim())
+        .filter(Boolean),
+    ),
   /** Accept devices that connect without credentials. */
   allowAnonymous: flag.default(false),
   /** The write-ahead log never grows past this; when full, publishes wait (back-pressure). */
@@ -38,6 +56,23 @@ export const configSchema = z.object({
   walMemoryBytes: bytes.default(64 * 1024 * 1024),
   /** Readings per store write. */
   writeBatchReadings: z.coerce.number().int().min(1).max(50_000).default(5000),
+  /** Publishes per second one device may make before its acknowledgements are delayed; 0: no limit. */
+  deviceMessagesPerSec: z.coerce.number().min(0).default(1000),
+  /** Payload bytes per second one device may send before it is slowed down; 0: no limit. */
+  deviceBytesPerSec: z.coerce
+    .number()
+    .min(0)
+    .default(1024 * 1024),
+  /** New connections per second one address may open (after a burst of twice that); 0: no limit. */
+  connectsPerSecPerAddress: z.coerce.number().min(0).default(500),
+  /** Failed logins from one address within a minute that ban it; 0: never. */
+  banAfterAuthFailures: z.coerce.number().int().min(0).default(20),
+  /** Connections of one client id within a minute that ban it as flapping; 0: never. */
+  banAfterReconnects: z.coerce.number().int().min(0).default(60),
+  /** How long a ban lasts. */
+  banSeconds: z.coerce.number().min(1).default(300),
+  /** A connection that has not sent CONNECT within this is closed. */
+  connectTimeoutMs: z.coerce.number().int().min(100).default(10_000),
   /** Largest MQTT packet accepted, checked before the packet is parsed. */
   maxPacketBytes: bytes.default(256 * 1024),
   /** How long a graceful shutdown may spend flushing the write-ahead log to the store. */
@@ -57,17 +92,32 @@ export type Config = Readonly<
 export const SETTING_NAMES: Record<keyof ConfigInput, { flag: string; env: string }> = {
   mqttPort: { flag: '--mqtt-port', env: 'SENSEGRID_MQTT_PORT' },
   httpPort: { flag: '--http-port', env: 'SENSEGRID_HTTP_PORT' },
+  tlsPort: { flag: '--tls-port', env: 'SENSEGRID_TLS_PORT' },
+  tlsCert: { flag: '--tls-cert', env: 'SENSEGRID_TLS_CERT' },
+  tlsKey: { flag: '--tls-key', env: 'SENSEGRID_TLS_KEY' },
+  tlsCa: { flag: '--tls-ca', env: 'SENSEGRID_TLS_CA' },
   host: { flag: '--host', env: 'SENSEGRID_HOST' },
   store: { flag: '--store', env: 'SENSEGRID_STORE' },
   influxToken: { flag: '--influx-token', env: 'SENSEGRID_INFLUX_TOKEN' },
   dataDir: { flag: '--data-dir', env: 'SENSEGRID_DATA_DIR' },
   allowAnonymous: { flag: '--allow-anonymous', env: 'SENSEGRID_ALLOW_ANONYMOUS' },
   sessions: { flag: '--sessions', env: 'SENSEGRID_SESSIONS' },
+  denySubscribe: { flag: '--deny-subscribe', env: 'SENSEGRID_DENY_SUBSCRIBE' },
   walMaxBytes: { flag: '--wal-max-bytes', env: 'SENSEGRID_WAL_MAX_BYTES' },
   walSegmentBytes: { flag: '--wal-segment-bytes', env: 'SENSEGRID_WAL_SEGMENT_BYTES' },
   walMemoryBytes: { flag: '--wal-memory-bytes', env: 'SENSEGRID_WAL_MEMORY_BYTES' },
   writeBatchReadings: { flag: '--write-batch', env: 'SENSEGRID_WRITE_BATCH' },
   maxPacketBytes: { flag: '--max-packet-bytes', env: 'SENSEGRID_MAX_PACKET_BYTES' },
+  connectTimeoutMs: { flag: '--connect-timeout-ms', env: 'SENSEGRID_CONNECT_TIMEOUT_MS' },
+  connectsPerSecPerAddress: { flag: '--connects-per-sec', env: 'SENSEGRID_CONNECTS_PER_SEC' },
+  banAfterAuthFailures: {
+    flag: '--ban-after-auth-failures',
+    env: 'SENSEGRID_BAN_AFTER_AUTH_FAILURES',
+  },
+  banAfterReconnects: { flag: '--ban-after-reconnects', env: 'SENSEGRID_BAN_AFTER_RECONNECTS' },
+  banSeconds: { flag: '--ban-seconds', env: 'SENSEGRID_BAN_SECONDS' },
+  deviceMessagesPerSec: { flag: '--device-msgs-per-sec', env: 'SENSEGRID_DEVICE_MSGS_PER_SEC' },
+  deviceBytesPerSec: { flag: '--device-bytes-per-sec', env: 'SENSEGRID_DEVICE_BYTES_PER_SEC' },
   shutdownTimeoutMs: { flag: '--shutdown-timeout-ms', env: 'SENSEGRID_SHUTDOWN_TIMEOUT_MS' },
   logLevel: { flag: '--log-level', env: 'SENSEGRID_LOG_LEVEL' },
 };
@@ -97,6 +147,16 @@ export function parseConfig(input: ConfigInput): Config {
       'SENSEGRID_CONFIG_INVALID',
       `--wal-segment-bytes (${value.walSegmentBytes}) is larger than --wal-max-bytes (${value.walMaxBytes}).`,
       'Make the segment smaller than the limit (a sixteenth of it or less works well).',
+    );
+  }
+  if (
+    (value.tlsCert === undefined) !== (value.tlsKey === undefined) ||
+    (value.tlsCa && !value.tlsCert)
+  ) {
+    throw new SensegridError(
+      'SENSEGRID_CONFIG_INVALID',
+      'TLS needs both --tls-cert and --tls-key (and --tls-ca only with them).',
+      'Give the certificate and key files together, or neither to serve MQTT without TLS.',
     );
   }
   const store = value.store ?? `sqlite:${resolve(value.dataDir, 'sensegrid.db')}`;

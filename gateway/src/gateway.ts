@@ -1,12 +1,18 @@
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import pino, { type Logger } from 'pino';
-import { createGridCity } from '@sensegrid/twin';
+import type { CityModel } from '@sensegrid/twin';
 import { buildApi } from './api/server.ts';
 import { createBroker, type Broker } from './broker/broker.ts';
 import { openSessionStore } from './broker/sessions.ts';
 import type { Config } from './config.ts';
-import { isSensegridError } from './errors.ts';
+import { SensegridError, isSensegridError } from './errors.ts';
+import { readFile } from 'node:fs/promises';
+import type { TlsOptions } from 'node:tls';
+import { CredentialStore } from './guard/credentials.ts';
+import { DeviceRateLimiter } from './guard/rate-limit.ts';
+import { ConnectionGuard } from './guard/connection-guard.ts';
+import { createFindings, type Findings } from './detect/findings.ts';
 import { createGuard } from './guard/guard.ts';
 import { createIngest, type Ingest } from './ingest/ingest.ts';
 import { StoreWriter } from './ingest/store-writer.ts';
@@ -16,14 +22,17 @@ import { createMetrics, type Metrics } from './metrics.ts';
 import { createStore } from './store/create-store.ts';
 import type { ReadingStore } from './store/port.ts';
 import { DeviceRegistry, type PlaceFn } from './twin-state/registry.ts';
+import { createLiveTwin, type LiveTwin } from './twin-state/live-twin.ts';
 
 export interface GatewayDeps {
   /** Defaults to the store named by `config.store`. */
   store?: ReadingStore;
   /** Defaults to a silent logger. */
   log?: Logger;
-  /** Places devices in the city; defaults to the generated demo city. */
+  /** Places devices in the city; defaults to placement in `city`. */
   place?: PlaceFn;
+  /** The city of the twin; defaults to the demo city (without pre-registered sensors). */
+  city?: CityModel;
   /** The built console to serve at /. */
   consoleDir?: string;
 }
@@ -31,13 +40,17 @@ export interface GatewayDeps {
 export interface Gateway {
   readonly config: Config;
   /** Opens the store and the log, then listens. Resolves with the bound ports. */
-  start(): Promise<{ mqttPort: number; httpPort: number }>;
+  start(): Promise<{ mqttPort: number; httpPort: number; tlsPort?: number }>;
   /** Stops accepting, flushes the write-ahead log to the store (within the shutdown timeout). */
   close(): Promise<{ drained: boolean }>;
-  readonly ports: { mqttPort: number; httpPort: number };
+  readonly ports: { mqttPort: number; httpPort: number; tlsPort?: number };
   readonly store: ReadingStore;
   readonly registry: DeviceRegistry;
   readonly metrics: Metrics;
+  /** The streaming detectors' findings. */
+  readonly findings: Findings;
+  /** The live city twin: placement, status, rollups, frames to the console. */
+  readonly twin: LiveTwin;
   /** Available after start. */
   readonly ingest: Ingest;
   readonly wal: WriteAheadLog;
@@ -73,22 +86,81 @@ async function prepareStore(store: ReadingStore, log: Logger): Promise<boolean> 
   }
 }
 
+/** The TLS listener's certificate, key and (for client certificates) CA, read from their files. */
+async function readTls(config: Config): Promise<TlsOptions> {
+  const read = async (flag: string, path: string) => {
+    try {
+      return await readFile(path);
+    } catch (error) {
+      throw new SensegridError(
+        'SENSEGRID_TLS_INVALID',
+        `${flag} ${path} could not be read: ${(error as Error).message}.`,
+        'Point it at a PEM file the gateway may read.',
+      );
+    }
+  };
+  const ca = config.tlsCa ? await read('--tls-ca', config.tlsCa) : undefined;
+  return {
+    cert: await read('--tls-cert', config.tlsCert!),
+    key: await read('--tls-key', config.tlsKey!),
+    ...(ca ? { ca, requestCert: true, rejectUnauthorized: false } : {}),
+  };
+}
+
 /** Builds the gateway; nothing listens until `start`. */
 export function buildGateway(config: Config, deps: GatewayDeps = {}): Gateway {
   const log = deps.log ?? pino({ level: 'silent' });
   const store = deps.store ?? createStore(config.store, { token: config.influxToken });
   const metrics = createMetrics();
+  const twin = createLiveTwin(deps.city);
   const registry = new DeviceRegistry(
-    deps.place ?? createGridCity({ devices: 0 }).place,
+    deps.place ?? twin.place,
     join(config.dataDir, 'devices.json'),
   );
-  const ports = { mqttPort: 0, httpPort: 0 };
+  twin.watch(registry);
+  const ports: { mqttPort: number; httpPort: number; tlsPort?: number } = {
+    mqttPort: 0,
+    httpPort: 0,
+  };
   let wal: WriteAheadLog | undefined;
   let writer: StoreWriter | undefined;
   let ingest: Ingest | undefined;
   let broker: Broker | undefined;
   let http: Awaited<ReturnType<typeof buildApi>> | undefined;
   let closing: Promise<{ drained: boolean }> | undefined;
+
+  const findings = createFindings({
+    counter: metrics.findings,
+    log: log.child({ component: 'detect' }),
+  });
+  let silenceCheck: NodeJS.Timeout | undefined;
+  const credentials = new CredentialStore(join(config.dataDir, 'credentials.json'));
+  const connectionGuard = new ConnectionGuard({
+    connectsPerSecondPerAddress: config.connectsPerSecPerAddress,
+    authFailuresToBan: config.banAfterAuthFailures,
+    reconnectsToBan: config.banAfterReconnects,
+    banMs: config.banSeconds * 1000,
+  });
+  const limiter = new DeviceRateLimiter({
+    messagesPerSecond: config.deviceMessagesPerSec,
+    bytesPerSecond: config.deviceBytesPerSec,
+  });
+  let credentialWatch: NodeJS.Timeout | undefined;
+
+  /** Picks up devices provisioned, rotated or revoked by `sensegrid provision` meanwhile. */
+  function watchCredentials(aedes: Broker['aedes']) {
+    credentialWatch = setInterval(() => {
+      if (!credentials.reload()) return;
+      const clients = (aedes as unknown as { clients: Record<string, { close(): void }> }).clients;
+      for (const id of credentials.revoked()) {
+        if (clients[id]) {
+          log.warn({ device: id }, 'device revoked: disconnecting it');
+          clients[id].close();
+        }
+      }
+    }, 2000);
+    credentialWatch.unref();
+  }
 
   async function start() {
     const storeReady = await prepareStore(store, log);
@@ -97,6 +169,15 @@ export function buildGateway(config: Config, deps: GatewayDeps = {}): Gateway {
       maxBytes: config.walMaxBytes,
       segmentBytes: config.walSegmentBytes,
       memoryBytes: config.walMemoryBytes,
+      onFullChange: (full) => {
+        metrics.walFull.set(full ? 1 : 0);
+        if (full) {
+          log.error(
+            { maxBytes: config.walMaxBytes, store: store.kind },
+            'write-ahead log full: publishes are held back until the store takes readings again',
+          );
+        } else log.info('write-ahead log has room again: publishes flow');
+      },
     });
     const recovered = wal.stats().pendingReadings;
     if (recovered > 0)
@@ -114,20 +195,42 @@ export function buildGateway(config: Config, deps: GatewayDeps = {}): Gateway {
       if (reading.seq !== undefined) seqClock.remember(reading.device, reading.seq, reading.ts);
     }
     ingest = createIngest({ wal, registry, metrics, log, seqClock });
+    ingest.onReadings((readings) => findings.push(readings));
+    silenceCheck = setInterval(() => findings.checkSilence(), 10_000);
+    silenceCheck.unref();
     const activeIngest = ingest;
     broker = await createBroker({
+      maxPacketBytes: config.maxPacketBytes,
+      connectionGuard,
+      aedes: { connectTimeout: config.connectTimeoutMs },
       persistence:
         config.sessions === 'disk'
           ? await openSessionStore(join(config.dataDir, 'sessions'))
           : undefined,
-      guard: createGuard({ allowAnonymous: config.allowAnonymous }),
+      guard: createGuard({
+        allowAnonymous: config.allowAnonymous,
+        denySubscribe: config.denySubscribe,
+        credentials,
+      }),
+      console: twin.consoleAccess,
       metrics,
       log,
       onPublish: async (_client, payload, device) => {
-        if (device) await activeIngest.handle(device, payload);
+        if (!device) return;
+        const waitMs = limiter.delayFor(device.device, payload.length);
+        if (waitMs > 0) {
+          metrics.publishesThrottled.inc();
+          await new Promise((resolve) => setTimeout(resolve, waitMs));
+        }
+        await activeIngest.handle(device, payload);
       },
     });
+    watchCredentials(broker.aedes);
     ports.mqttPort = await broker.listenTcp(config.mqttPort, config.host);
+    if (config.tlsCert && config.tlsKey) {
+      ports.tlsPort = await broker.listenTls(config.tlsPort, config.host, await readTls(config));
+    }
+    twin.attach(activeIngest, broker.aedes);
     const activeBroker = broker;
     http = await buildApi({
       store,
@@ -138,6 +241,8 @@ export function buildGateway(config: Config, deps: GatewayDeps = {}): Gateway {
       log,
       mqttClients: () => activeBroker.aedes.connectedClients,
       consoleDir: deps.consoleDir,
+      twin,
+      findings,
     });
     broker.attachWebSocket(http.server, '/mqtt');
     await http.listen({ port: config.httpPort, host: config.host });
@@ -146,6 +251,9 @@ export function buildGateway(config: Config, deps: GatewayDeps = {}): Gateway {
   }
 
   async function shutdown(): Promise<{ drained: boolean }> {
+    clearInterval(credentialWatch);
+    clearInterval(silenceCheck);
+    twin.close();
     await http?.close();
     await broker?.close();
     await wal?.close();
@@ -169,6 +277,8 @@ export function buildGateway(config: Config, deps: GatewayDeps = {}): Gateway {
     store,
     registry,
     metrics,
+    findings,
+    twin,
     get ingest() {
       if (!ingest) throw new Error('the gateway has not started');
       return ingest;

@@ -28,6 +28,23 @@ export function createMetrics() {
       help: 'Connected MQTT clients',
       registers: [registry],
     }),
+    publishesThrottled: new Counter({
+      name: 'sensegrid_publishes_throttled_total',
+      help: 'Device publishes whose acknowledgement was delayed by the per-device rate limit',
+      registers: [registry],
+    }),
+    authFailures: new Counter({
+      name: 'sensegrid_mqtt_auth_failures_total',
+      help: 'Refused MQTT connections, by CONNACK return code',
+      labelNames: ['code'],
+      registers: [registry],
+    }),
+    connectionsDropped: new Counter({
+      name: 'sensegrid_mqtt_connections_dropped_total',
+      help: 'MQTT connections the gateway closed for bad behaviour, by reason',
+      labelNames: ['reason'],
+      registers: [registry],
+    }),
     walPendingReadings: new Gauge({
       name: 'sensegrid_wal_pending_readings',
       help: 'Readings in the write-ahead log not yet confirmed by the store',
@@ -36,6 +53,16 @@ export function createMetrics() {
     walBytes: new Gauge({
       name: 'sensegrid_wal_bytes',
       help: 'Bytes of write-ahead log segments on disk',
+      registers: [registry],
+    }),
+    walFull: new Gauge({
+      name: 'sensegrid_wal_full',
+      help: '1 while the write-ahead log is full and publishes are held back',
+      registers: [registry],
+    }),
+    storeLagSeconds: new Gauge({
+      name: 'sensegrid_store_lag_seconds',
+      help: 'How long the store has been behind the write-ahead log (0 when caught up)',
       registers: [registry],
     }),
     walWaitingAppends: new Gauge({
@@ -57,6 +84,12 @@ export function createMetrics() {
     readingsSetAside: new Counter({
       name: 'sensegrid_store_rejected_readings_total',
       help: 'Readings the store refused as invalid, set aside in rejected.ndjson',
+      registers: [registry],
+    }),
+    findings: new Counter({
+      name: 'sensegrid_findings_total',
+      help: 'Anomaly findings of the streaming detectors, by kind',
+      labelNames: ['kind'],
       registers: [registry],
     }),
     readingsStored: new Counter({

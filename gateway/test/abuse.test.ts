@@ -112,6 +112,18 @@ describe('bad packets close only their own connection', () => {
     );
   });
 
+  it('closes a connection publishing a 65,535-byte topic', async () => {
+    const packet = mqttPacket.generate({
+      cmd: 'publish',
+      topic: 'a'.repeat(65_535),
+      payload: 'x',
+      qos: 0,
+      retain: false,
+      dup: false,
+    });
+    expect(await sendAndAwaitClose(packet)).toBe(true);
+  });
+
   it('closes a connection publishing a 101-level topic', async () => {
     const topic = Array.from({ length: 101 }, () => 'a').join('/');
     const packet = mqttPacket.generate({
@@ -124,4 +136,40 @@ describe('bad packets close only their own connection', () => {
     });
     expect(await sendAndAwaitClose(packet)).toBe(true);
   });
+});
+
+describe('idle connections', () => {
+  it('closes 2,000 idle half-open sockets after the connect timeout while a device publishes', async () => {
+    const idle = await startGateway({ connectTimeoutMs: 1000, connectsPerSecPerAddress: 0 });
+    try {
+      const port = Number(new URL(idle.mqttUrl).port);
+      // Each socket's close is awaited from its creation: some close before the last connects.
+      const closedAll = Promise.all(
+        Array.from(
+          { length: 2000 },
+          () =>
+            new Promise<void>((resolve) => {
+              const socket = connect(port, '127.0.0.1');
+              socket.on('error', () => undefined);
+              socket.on('close', () => resolve());
+            }),
+        ),
+      );
+      const device = await connectClient(idle.mqttUrl, { clientId: 'busy-0001' });
+      for (let seq = 1; seq <= 20; seq++) {
+        await publish(
+          device,
+          'devices/busy-0001/readings',
+          JSON.stringify({ seq, values: { x: seq } }),
+        );
+      }
+      await device.endAsync();
+      await closedAll;
+      await expect.poll(() => idle.gateway.wal.stats().pendingReadings).toBe(0);
+      const stored = await idle.gateway.store.scan('busy-0001', 0, Date.now() + 60_000);
+      expect(stored).toHaveLength(20);
+    } finally {
+      await idle.dispose();
+    }
+  }, 60_000);
 });

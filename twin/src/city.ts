@@ -1,8 +1,9 @@
 import { DEVICE_KINDS, layerOfKind } from './layers.ts';
 import { createRandom, type Random } from './random.ts';
 
-/** A rectangle in degrees: [west, south, east, north]. */
-export type BBox = [west: number, south: number, east: number, north: number];
+import type { BBox } from './geo/polygon.ts';
+
+export type { BBox } from './geo/polygon.ts';
 
 export interface Region {
   id: string;

@@ -8,7 +8,10 @@ import type { Metrics } from '../metrics.ts';
 import type { ReadingStore } from '../store/port.ts';
 import type { DeviceRegistry } from '../twin-state/registry.ts';
 import { placeholderPage } from './placeholder.ts';
-import { parseSeriesQuery } from './query.ts';
+import { BadRequest, parseSeriesQuery } from './query.ts';
+import type { Findings } from '../detect/findings.ts';
+import { registerTwinRoutes } from './twin-routes.ts';
+import type { LiveTwin } from '../twin-state/live-twin.ts';
 
 export interface ApiDeps {
   store: ReadingStore;
@@ -17,10 +20,14 @@ export interface ApiDeps {
   registry: DeviceRegistry;
   metrics: Metrics;
   log: Logger;
+  /** The streaming detectors' findings. */
+  findings?: Findings;
   /** Connected MQTT clients right now. */
   mqttClients: () => number;
   /** The built console (dashboards/dist); a placeholder page is served when absent. */
   consoleDir?: string;
+  /** The live twin; its routes (/api/city, /api/regions, /api/layers...) are served when given. */
+  twin?: LiveTwin;
 }
 
 /** The HTTP API and the console, built without listening so tests can inject requests. */
@@ -46,7 +53,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     return {
       status: degraded ? 'degraded' : 'ok',
       store: { kind: store.kind, ...storeHealth },
-      writer: writer.state,
+      writer: { ...writer.state, lagSeconds: writer.lagSeconds() },
       broker: { clients: deps.mqttClients() },
       wal: { ...walStats, full: wal.full },
       devices: registry.size,
@@ -58,6 +65,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     metrics.walPendingReadings.set(walStats.pendingReadings);
     metrics.walBytes.set(walStats.bytes);
     metrics.walWaitingAppends.set(walStats.waitingAppends);
+    metrics.storeLagSeconds.set(writer.lagSeconds());
     void reply.type(metrics.registry.contentType);
     return metrics.registry.metrics();
   });
@@ -71,10 +79,21 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     return device;
   });
 
+  app.get('/api/findings', async (request) => {
+    const query = request.query as { device?: string; limit?: string };
+    const limit = query.limit === undefined ? 100 : Number(query.limit);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
+      throw new BadRequest('"limit" must be a whole number from 1 to 1000');
+    }
+    return { findings: deps.findings?.recent({ device: query.device, limit }) ?? [] };
+  });
+
   app.get('/api/series', async (request) => {
     const query = parseSeriesQuery(request.query as Record<string, string>, Date.now());
     return { ...query, points: await store.querySeries(query) };
   });
+
+  if (deps.twin) await registerTwinRoutes(app, deps.twin);
 
   if (deps.consoleDir && existsSync(deps.consoleDir)) {
     await app.register(fastifyStatic, { root: deps.consoleDir });

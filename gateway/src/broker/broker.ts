@@ -1,13 +1,17 @@
 import { createServer, type Server } from 'node:net';
+import { createServer as createTlsServer, type TlsOptions } from 'node:tls';
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { Aedes, type AedesOptions, type AuthenticateError, type Client } from 'aedes';
 import { WebSocketServer, createWebSocketStream } from 'ws';
 import type { Logger } from 'pino';
-import type { Guard } from '../guard/guard.ts';
+import type { Guard, RefusalCode } from '../guard/guard.ts';
+import type { ConnectionGuard } from '../guard/connection-guard.ts';
 import type { DeviceTopic } from '../ingest/topics.ts';
 import type { Metrics } from '../metrics.ts';
+import type { ConsoleAccess } from '../twin-state/console-access.ts';
 import type { SessionPersistence } from './sessions.ts';
+import { guardPacketSize } from '../guard/packet-size.ts';
 
 export interface BrokerOptions {
   guard: Guard;
@@ -16,14 +20,22 @@ export interface BrokerOptions {
   metrics: Metrics;
   log: Logger;
   aedes?: Partial<AedesOptions>;
+  /** Largest MQTT packet, checked before the parser buffers it; larger ones close the connection. */
+  maxPacketBytes: number;
+  /** Per-address connection limits and bans. */
+  connectionGuard?: ConnectionGuard;
   /** Durable sessions, retained messages and wills; in memory when absent. */
   persistence?: SessionPersistence;
+  /** Read-only console clients and the `$twin/` topics (see twin-state/console-access.ts). */
+  console?: ConsoleAccess;
 }
 
 export interface Broker {
   aedes: Aedes;
   /** Listens for MQTT over TCP; resolves with the bound port. */
   listenTcp(port: number, host: string): Promise<number>;
+  /** Listens for MQTT over TLS; resolves with the bound port. */
+  listenTls(port: number, host: string, tls: TlsOptions): Promise<number>;
   /** Serves MQTT over WebSocket at `path` on an HTTP server. */
   attachWebSocket(server: HttpServer, path: string): void;
   close(): Promise<void>;
@@ -32,25 +44,65 @@ export interface Broker {
 /** Aedes with its callback hooks adapted once into the guard's and ingest's async functions. */
 export async function createBroker(options: BrokerOptions): Promise<Broker> {
   const { guard, metrics, log } = options;
+  const persistentWithoutId = new WeakSet<Client>();
+  const remoteAddress = (client: Client) =>
+    client.req?.socket.remoteAddress ?? (client.conn as { remoteAddress?: string }).remoteAddress;
   const aedes = await Aedes.createBroker({
     // A frozen subscriber is disconnected instead of stalling delivery to everyone.
     drainTimeout: 10_000,
     concurrency: 1000,
     ...options.aedes,
     ...(options.persistence ? { persistence: options.persistence } : {}),
+    preConnect(client, packet, done) {
+      // MQTT-3.1.3-8: a zero-length client id needs CleanSession=1; refused in authenticate.
+      if (packet.clientId === '' && !packet.clean) persistentWithoutId.add(client);
+      done(null, true);
+    },
     authenticate(client, username, password, done) {
+      if (persistentWithoutId.has(client)) {
+        const error = new Error(
+          'a zero-length client id needs a clean session',
+        ) as AuthenticateError;
+        error.returnCode = 2; // identifier rejected
+        return done(error, false);
+      }
+      if (options.console?.isConsole(client)) return done(null, true);
+      const refuse = (code: RefusalCode, reason: string) => {
+        const error = new Error(reason) as AuthenticateError;
+        error.returnCode = code;
+        done(error, false);
+      };
+      const clientBan = options.connectionGuard?.clientBan(client.id);
+      if (clientBan) {
+        metrics.connectionsDropped.inc({ reason: 'banned' });
+        return refuse(5, `client id banned: ${clientBan.reason}`);
+      }
       guard.authenticate(client, username, password).then(
-        (ok) => {
-          if (ok) return done(null, true);
-          const error = new Error('not authorized') as AuthenticateError;
-          error.returnCode = 5;
-          done(error, false);
+        (result) => {
+          if (result.ok) {
+            const flapping = options.connectionGuard?.connected(client.id);
+            if (!flapping) return done(null, true);
+            log.warn({ client: client.id, reason: flapping.reason }, 'client id banned');
+            metrics.connectionsDropped.inc({ reason: 'banned' });
+            return refuse(5, `client id banned: ${flapping.reason}`);
+          }
+          metrics.authFailures.inc({ code: String(result.code) });
+          const ban = options.connectionGuard?.authFailed(remoteAddress(client));
+          if (ban)
+            log.warn({ address: remoteAddress(client), reason: ban.reason }, 'address banned');
+          log.info(
+            { client: client.id, address: remoteAddress(client), reason: result.reason },
+            'connection refused',
+          );
+          refuse(result.code, result.reason);
         },
         (error: Error) => done(Object.assign(error, { returnCode: 3 }) as AuthenticateError, false),
       );
     },
     authorizePublish(client, packet, done) {
       if (!client) return done(null); // the will of a client that is gone
+      const consoleRefusal = options.console?.refusePublish(client, packet.topic);
+      if (consoleRefusal) return done(new Error(consoleRefusal));
       const decision = guard.authorizePublish(client, packet.topic);
       if (!decision.allow) {
         log.warn(
@@ -65,8 +117,11 @@ export async function createBroker(options: BrokerOptions): Promise<Broker> {
       options.onPublish(client, payload, decision.device).then(() => done(null), done);
     },
     authorizeSubscribe(client, subscription, done) {
+      const consoleDecision = options.console?.subscription(client, subscription);
+      if (consoleDecision !== undefined) return done(null, consoleDecision);
       done(null, guard.authorizeSubscribe(client, subscription));
     },
+    ...(options.console ? { authorizeForward: options.console.forward } : {}),
   });
 
   aedes.on('client', () => metrics.clients.inc());
@@ -78,25 +133,63 @@ export async function createBroker(options: BrokerOptions): Promise<Broker> {
     log.debug({ client: client?.id, err: error.message }, 'connection error');
   });
 
+  /** False (and the stream destroyed) when the address may not connect now. */
+  const admit = (stream: Duplex, address: string | undefined): boolean => {
+    const refusal = options.connectionGuard?.admit(address);
+    if (refusal === undefined) return true;
+    metrics.connectionsDropped.inc({
+      reason: refusal.startsWith('address banned') ? 'banned' : 'connect_rate',
+    });
+    log.debug({ address, reason: refusal }, 'connection refused');
+    stream.destroy();
+    return false;
+  };
+  const guardStream = <T extends Duplex>(stream: T, address: string | undefined): T =>
+    guardPacketSize(stream, options.maxPacketBytes, (problem) => {
+      metrics.connectionsDropped.inc({ reason: 'packet_too_large' });
+      log.warn({ address, problem }, 'connection closed: packet too large');
+    });
+
   const tcpServers: Server[] = [];
+  const listen = (server: Server, port: number, host: string) => {
+    tcpServers.push(server);
+    return new Promise<number>((resolve, reject) => {
+      server.once('error', reject);
+      // A deep accept queue: a fleet reconnecting at once after a restart is not dropped.
+      server.listen({ port, host, backlog: 4096 }, () => {
+        server.off('error', reject);
+        const address = server.address();
+        resolve(typeof address === 'object' && address ? address.port : port);
+      });
+    });
+  };
   const webSockets: WebSocketServer[] = [];
 
   return {
     aedes,
     listenTcp(port, host) {
-      const server = createServer((socket) => aedes.handle(socket));
-      tcpServers.push(server);
-      return new Promise((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(port, host, () => {
-          server.off('error', reject);
-          const address = server.address();
-          resolve(typeof address === 'object' && address ? address.port : port);
-        });
+      const server = createServer((socket) => {
+        // A client with keepalive 0 is never timed out by MQTT; TCP keepalive finds dead peers.
+        socket.setKeepAlive(true, 60_000);
+        socket.setNoDelay(true); // acknowledgements leave at once, not batched by Nagle
+        if (!admit(socket, socket.remoteAddress)) return;
+        aedes.handle(guardStream(socket, socket.remoteAddress));
       });
+      return listen(server, port, host);
     },
+    listenTls(port, host, tls) {
+      const server = createTlsServer(tls, (socket) => {
+        if (!admit(socket, socket.remoteAddress)) return;
+        aedes.handle(guardStream(socket, socket.remoteAddress));
+      });
+      server.on('tlsClientError', (error) =>
+        log.debug({ err: error.message }, 'TLS handshake failed'),
+      );
+      return listen(server, port, host);
+    },
+
     attachWebSocket(server, path) {
-      const wss = new WebSocketServer({ noServer: true });
+      const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPacketBytes });
       webSockets.push(wss);
       server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
         const url = request.url ?? '';
@@ -104,8 +197,10 @@ export async function createBroker(options: BrokerOptions): Promise<Broker> {
           socket.destroy();
           return;
         }
+        if (!admit(socket, request.socket.remoteAddress)) return;
         wss.handleUpgrade(request, socket, head, (ws) => {
-          aedes.handle(createWebSocketStream(ws), request);
+          const stream = createWebSocketStream(ws);
+          aedes.handle(guardStream(stream, request.socket.remoteAddress), request);
         });
       });
     },

@@ -1,14 +1,22 @@
 import { fileURLToPath } from 'node:url';
+import { createDemoCity } from '@sensegrid/twin';
 import { parseConfig } from '../config.ts';
 import { SensegridError } from '../errors.ts';
 import type { Logger } from 'pino';
 import { buildGateway, type Gateway } from '../gateway.ts';
 import { createLogger } from './logger.ts';
 import { readSettings, settingsHelp } from './options.ts';
+import { loadCityFolder } from '../twin-state/city-files.ts';
 
 const CONSOLE_DIR = fileURLToPath(new URL('../../../dashboards/dist', import.meta.url));
 
+/** Flags of both `start` and `demo`. */
+const CITY_FLAGS = {
+  city: { type: 'string' as const },
+};
+
 const DEMO_FLAGS = {
+  ...CITY_FLAGS,
   devices: { type: 'string' as const },
   interval: { type: 'string' as const },
   seed: { type: 'string' as const },
@@ -23,10 +31,10 @@ export async function runGatewayCommand(
   argv: string[],
   env: NodeJS.ProcessEnv,
 ): Promise<number> {
-  const { input, extra } = readSettings(argv, env, command === 'demo' ? DEMO_FLAGS : {});
+  const { input, extra } = readSettings(argv, env, command === 'demo' ? DEMO_FLAGS : CITY_FLAGS);
   if (extra.help) {
     console.log(
-      `sensegrid ${command} [flags]\n\n${settingsHelp()}${command === 'demo' ? DEMO_HELP : ''}`,
+      `sensegrid ${command} [flags]\n\n${settingsHelp()}${CITY_HELP}${command === 'demo' ? DEMO_HELP : ''}`,
     );
     return 0;
   }
@@ -34,7 +42,14 @@ export async function runGatewayCommand(
   const config = parseConfig(input);
   const demo = command === 'demo' ? parseDemoFlags(extra) : undefined;
   const log = createLogger(config.logLevel);
-  const gateway = buildGateway(config, { log, consoleDir: CONSOLE_DIR });
+  // The demo's twin holds exactly the simulated devices, placed where they belong.
+  const city =
+    typeof extra.city === 'string'
+      ? loadCityFolder(extra.city)
+      : demo
+        ? createDemoCity({ seed: demo.seed, sensors: demo.devices })
+        : undefined;
+  const gateway = buildGateway(config, { log, consoleDir: CONSOLE_DIR, ...(city ? { city } : {}) });
 
   let ports: { mqttPort: number; httpPort: number };
   try {
@@ -51,7 +66,7 @@ export async function runGatewayCommand(
     const { startFleet } = await import('@sensegrid/firmware-sim');
     fleet = await startFleet({
       url: `mqtt://${config.host}:${ports.mqttPort}`,
-      devices: demo.devices,
+      devices: city && city.sensors.length > 0 ? city.sensors.slice(0, demo.devices) : demo.devices,
       intervalMs: demo.intervalMs,
       seed: demo.seed,
       qos: 1,
@@ -99,10 +114,16 @@ function reportProgress(gateway: Gateway, log: Logger, intervalMs: number): Node
   return timer;
 }
 
+const CITY_HELP = `
+
+City:
+  --city <dir>              a real city from GeoJSON files (see twin/examples/small-city);
+                            the generated demo city by default`;
+
 const DEMO_HELP = `
 
 Demo flags:
-  --devices <n>             simulated devices (default 200)
+  --devices <n>             simulated devices of the demo city (default 1000)
   --interval <ms>           reporting interval of each device (default 1000)
   --seed <n>                seed of the demo city (default 1)`;
 
@@ -120,7 +141,7 @@ function parseDemoFlags(extra: Record<string, string | boolean | undefined>) {
     return value;
   };
   return {
-    devices: number('devices', 200, 0),
+    devices: number('devices', 1000, 0),
     intervalMs: number('interval', 1000, 10),
     seed: number('seed', 1, 0),
   };

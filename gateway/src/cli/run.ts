@@ -7,6 +7,11 @@ Commands:
   start    the gateway: MQTT broker, HTTP API, console
   demo     start, plus a simulated city publishing into it (what \`npm start\` runs)
   sim      simulated devices publishing to a broker
+  provision  create, rotate and revoke device credentials
+  record   write what arrives on a broker to a recording file
+  replay   publish a recording to a broker at a chosen speed
+  export   write stored readings of a time range as a recording
+  detect   run the streaming anomaly detector over a timestamp,value CSV (file or stdin)
 
 Run \`sensegrid <command> --help\` for a command's flags.`;
 
@@ -18,6 +23,32 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv): Promise<nu
       case 'start':
       case 'demo':
         return await runGatewayCommand(command, rest, env);
+      case 'provision': {
+        const { runProvisionCommand } = await import('./provision-command.ts');
+        return await runProvisionCommand(rest, env, {
+          stdout: process.stdout,
+          stderr: process.stderr,
+        });
+      }
+      case 'export': {
+        const { runExportCommand } = await import('./export-command.ts');
+        return await runExportCommand(rest, env, {
+          stdout: process.stdout,
+          stderr: process.stderr,
+        });
+      }
+      case 'record':
+      case 'replay': {
+        const sim = await import('@sensegrid/firmware-sim');
+        const controller = new AbortController();
+        const abort = () => controller.abort();
+        process.once('SIGINT', abort);
+        process.once('SIGTERM', abort);
+        const io = { stdout: process.stdout, stderr: process.stderr, signal: controller.signal };
+        return command === 'record'
+          ? await sim.runRecordCommand(rest, io)
+          : await sim.runReplayCommand(rest, io);
+      }
       case 'sim': {
         const { runSimCommand } = await import('@sensegrid/firmware-sim');
         const controller = new AbortController();
@@ -28,6 +59,14 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv): Promise<nu
           stdout: process.stdout,
           stderr: process.stderr,
           signal: controller.signal,
+        });
+      }
+      case 'detect': {
+        const { runDetectCommand } = await import('../detect/detect-command.ts');
+        return await runDetectCommand(rest, {
+          stdin: process.stdin,
+          stdout: process.stdout,
+          stderr: process.stderr,
         });
       }
       case undefined:

@@ -24,6 +24,10 @@ export interface DeviceRecord {
 /** Places a point in the city; returns an empty placement outside it. */
 export type PlaceFn = (lat: number, lon: number) => { district?: string; grid?: string };
 
+/** What changed on a device: its self-description or its announced status. */
+export type DeviceChange = 'meta' | 'status';
+export type DeviceListener = (device: DeviceRecord, change: DeviceChange) => void;
+
 export interface DeviceMeta {
   kind?: unknown;
   lat?: unknown;
@@ -38,6 +42,7 @@ export interface DeviceMeta {
  */
 export class DeviceRegistry {
   private readonly devices = new Map<string, DeviceRecord>();
+  private readonly listeners = new Set<DeviceListener>();
   private saveTimer: NodeJS.Timeout | undefined;
   private saving: Promise<void> = Promise.resolve();
 
@@ -105,11 +110,20 @@ export class DeviceRegistry {
     const where = device.lat !== undefined ? this.place(device.lat, device.lon!) : {};
     device.placement = { ...where, ...(device.layer ? { layer: device.layer } : {}) };
     this.changed();
+    for (const listener of this.listeners) listener(device, 'meta');
     return undefined;
   }
 
   setStatus(id: string, status: DeviceStatus): void {
-    this.touch(id).status = status;
+    const device = this.touch(id);
+    device.status = status;
+    for (const listener of this.listeners) listener(device, 'status');
+  }
+
+  /** Calls `listener` on every meta and announced status. Returns the unsubscribe. */
+  onChange(listener: DeviceListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   /** Tags stored with the device's readings. */

@@ -1,0 +1,96 @@
+import mqtt from 'mqtt';
+import { api } from '../api.ts';
+import type { ConsoleStore } from './console-store.ts';
+import type { LiveBuffers } from './live-buffers.ts';
+
+export const FRAMES_TOPIC = '$twin/frames';
+
+/**
+ * Loads the city, then follows the twin: a snapshot, and frames over MQTT over WebSocket.
+ * Frames go straight into the live buffers; the store only hears about what React shows.
+ * Returns the stop function.
+ */
+export async function connectConsole(
+  store: ConsoleStore,
+  live: LiveBuffers,
+  invalidate: () => void,
+): Promise<() => void> {
+  const [city, sensors, layers] = await Promise.all([api.city(), api.sensors(), api.layers()]);
+  live.resize(sensors.id.length);
+  const focusLayer = layers.find((l) => l.sensors > 0)?.id ?? 'air';
+  store.setState({ city, sensors, layers, focusLayer });
+
+  let resyncing: Promise<void> | undefined;
+  let frames = 0;
+  const resync = () =>
+    (resyncing ??= (async () => {
+      try {
+        const table = await api.sensors();
+        if (table.id.length !== store.getState().sensors?.id.length) {
+          live.resize(table.id.length);
+          store.setState({ sensors: table });
+        }
+        apply(await api.snapshot());
+      } finally {
+        resyncing = undefined;
+      }
+    })());
+
+  const apply = (bytes: Uint8Array) => {
+    const picked = store.getState().picked;
+    const regionsBefore = live.rollups.size;
+    const result = live.applyFrame(bytes, Date.now());
+    frames++;
+    invalidate();
+    const s = store.getState();
+    const patch: Partial<typeof s> = {};
+    if (picked !== undefined && live.dirty.mark[picked] === 1)
+      patch.pickedVersion = s.pickedVersion + 1;
+    if (hasRegions(bytes) || live.rollups.size !== regionsBefore)
+      patch.rollupVersion = s.rollupVersion + 1;
+    if (Object.keys(patch).length > 0) store.setState(patch);
+    if (result === 'resync') void resync();
+  };
+
+  const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
+  const client = mqtt.connect(`${scheme}://${location.host}/mqtt`, {
+    clientId: `console-${Math.random().toString(16).slice(2, 10)}`,
+    protocolVersion: 4,
+    reconnectPeriod: 2000,
+    connectTimeout: 10_000,
+  });
+  client.on('connect', () => {
+    store.setState({ connection: 'live' });
+    client.subscribe(FRAMES_TOPIC, { qos: 0 }, () => void resync());
+  });
+  client.on('close', () => store.setState({ connection: 'offline' }));
+  client.on('message', (_topic, payload) => apply(payload));
+
+  let lastCount = 0;
+  let lastAt = performance.now();
+  const counters = setInterval(() => {
+    const now = performance.now();
+    const { readingsPerSec, devicesOnline, devicesTotal } = live.header;
+    store.setState({
+      counters: {
+        readingsPerSec,
+        devicesOnline,
+        devicesTotal,
+        frameLatencyMs: live.frameLatencyMs,
+        framesPerSec: ((frames - lastCount) * 1000) / (now - lastAt),
+      },
+    });
+    lastCount = frames;
+    lastAt = now;
+  }, 500);
+
+  return () => {
+    clearInterval(counters);
+    client.end(true);
+  };
+}
+
+/** Whether an encoded frame carries region rollups (its region count, at byte 52). */
+function hasRegions(bytes: Uint8Array): boolean {
+  return bytes.byteLength >= 56 && (bytes[52]! | bytes[53]! | bytes[54]! | bytes[55]!) !== 0;
+}

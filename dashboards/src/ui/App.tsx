@@ -1,0 +1,56 @@
+import { useEffect } from 'react';
+import { connectConsole } from '../live/connection.ts';
+import { useConsole, useRuntime } from '../live/runtime.ts';
+import { CityCanvas } from '../scene/CityCanvas.tsx';
+import { LayerPanel } from './LayerPanel.tsx';
+import { Legend } from './Legend.tsx';
+import { RegionPanel } from './RegionPanel.tsx';
+import { SensorPanel } from './SensorPanel.tsx';
+import { SensorSearch } from './SensorSearch.tsx';
+import { TopBar } from './TopBar.tsx';
+import { useKeyboard } from './use-keyboard.ts';
+
+/** The city-brain console. */
+export function App() {
+  const runtime = useRuntime();
+  const { store, live } = runtime;
+  const city = useConsole((s) => s.city);
+  const sensors = useConsole((s) => s.sensors);
+  const loadError = useConsole((s) => s.loadError);
+  useKeyboard();
+
+  useEffect(() => {
+    let stop: (() => void) | undefined;
+    let cancelled = false;
+    connectConsole(store, live, () => runtime.invalidate()).then(
+      (s) => (cancelled ? s() : (stop = s)),
+      (error: Error) => store.setState({ loadError: error.message }),
+    );
+    return () => {
+      cancelled = true;
+      stop?.();
+    };
+  }, [store, live, runtime]);
+
+  return (
+    <div className="console" data-ready={city && sensors ? 'true' : 'false'}>
+      <TopBar />
+      <LayerPanel />
+      <main className="stage" aria-label="City">
+        {city && sensors ? (
+          <CityCanvas city={city} sensors={sensors} />
+        ) : (
+          <div className="loading">
+            {loadError ? `Cannot load the city: ${loadError}` : 'Loading the city…'}
+          </div>
+        )}
+        <SensorSearch />
+        <Legend />
+      </main>
+      <aside className="panel right" aria-label="Details">
+        <SensorPanel />
+        {city && <RegionPanel />}
+      </aside>
+    </div>
+  );
+}

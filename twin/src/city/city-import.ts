@@ -1,0 +1,311 @@
+import type { Feature, FeatureCollection, Point, Polygon } from 'geojson';
+import { layerOfKind } from '../layers.ts';
+import { isDeviceId } from '../reading.ts';
+import { createProjection, type Projection } from '../geo/projection.ts';
+import { bboxOfPolygon, round7 } from '../geo/polygon.ts';
+import { polygonProblem, positionProblem } from '../geo/validate.ts';
+import { createCityIndex } from './city-index.ts';
+import type { GridSystem } from './grid-system.ts';
+import {
+  NODE_LEVELS,
+  OPERATIONS_SYSTEM,
+  type Building,
+  type CityModel,
+  type CityNode,
+  type CitySensor,
+  type NodeLevel,
+  type SensorSite,
+} from './model.ts';
+
+/** A real city as GeoJSON feature collections, in lon/lat degrees. */
+export interface CityGeoJson {
+  name?: string;
+  /** The hierarchy: Polygons with properties `id`, `name`, `level` (city, district, subdistrict, grid) and `parent`. */
+  regions: unknown;
+  /** Extra grid systems: Polygons with properties `id` and `name`. */
+  gridSystems?: { id: string; name: string; regions: unknown }[];
+  /** Footprints: Polygons with properties `id` and `height` (metres) or `levels`. */
+  buildings?: unknown;
+  /** Points with properties `id`, `kind`, and optional `layer`, `elevation` (metres), `building`, `site`. */
+  devices?: unknown;
+}
+
+/** Thrown with every problem found, each naming the file part, the feature and what to fix. */
+export class CityImportError extends Error {
+  readonly code = 'SENSEGRID_CITY_INVALID';
+  constructor(readonly problems: string[]) {
+    super(
+      `the city cannot be imported:\n  - ${problems.slice(0, 25).join('\n  - ')}${problems.length > 25 ? `\n  - ... and ${problems.length - 25} more` : ''}`,
+    );
+    this.name = 'CityImportError';
+  }
+}
+
+/**
+ * Builds a city model from GeoJSON. Checks everything first and throws one CityImportError
+ * listing every problem. The grid level of the hierarchy becomes the city-operations grid.
+ */
+export function importCity(input: CityGeoJson): CityModel {
+  const problems: string[] = [];
+  const nodes: CityNode[] = [];
+  const ids = new Set<string>();
+  for (const [where, feature] of features('regions', input.regions, problems)) {
+    const polygon = polygonOf(where, feature, problems);
+    const props = feature.properties ?? {};
+    const id = idOf(where, props.id, ids, problems);
+    const level = props.level as NodeLevel;
+    if (!NODE_LEVELS.includes(level))
+      problems.push(
+        `${where}: "level" must be one of ${NODE_LEVELS.join(', ')} (got ${JSON.stringify(props.level)})`,
+      );
+    if (!polygon || !id || !NODE_LEVELS.includes(level)) continue;
+    const parent = typeof props.parent === 'string' ? props.parent : undefined;
+    nodes.push({
+      id,
+      name: typeof props.name === 'string' ? props.name : id,
+      level,
+      polygon,
+      ...(parent ? { parent } : {}),
+    });
+  }
+  const cities = nodes.filter((n) => n.level === 'city');
+  if (cities.length !== 1)
+    problems.push(`regions: exactly one feature must have level "city" (found ${cities.length})`);
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  for (const node of nodes) {
+    if (node.level === 'city') continue;
+    const parent = node.parent ? byId.get(node.parent) : undefined;
+    if (!parent)
+      problems.push(
+        `regions: "${node.id}" needs a "parent" that is a region id (got ${JSON.stringify(node.parent)})`,
+      );
+    else if (NODE_LEVELS.indexOf(parent.level) >= NODE_LEVELS.indexOf(node.level)) {
+      problems.push(
+        `regions: "${node.id}" (${node.level}) has parent "${parent.id}" (${parent.level}), which is not a higher level`,
+      );
+    }
+  }
+
+  const gridSystems: GridSystem[] = [
+    {
+      id: OPERATIONS_SYSTEM,
+      name: 'City operations',
+      regions: nodes.filter((n) => n.level === 'grid'),
+    },
+  ];
+  for (const [s, system] of (input.gridSystems ?? []).entries()) {
+    if (!system || typeof system.id !== 'string' || typeof system.name !== 'string') {
+      problems.push(`gridSystems[${s}]: needs "id" and "name" strings`);
+      continue;
+    }
+    const regions = [];
+    for (const [where, feature] of features(`gridSystems.${system.id}`, system.regions, problems)) {
+      const polygon = polygonOf(where, feature, problems);
+      const id = idOf(where, feature.properties?.id, ids, problems);
+      if (polygon && id)
+        regions.push({ id, name: String(feature.properties?.name ?? id), polygon });
+    }
+    gridSystems.push({ id: system.id, name: system.name, regions });
+  }
+  if (problems.length > 0) throw new CityImportError(problems);
+
+  const city = cities[0]!;
+  const [w, s, e, n] = bboxOfPolygon(city.polygon);
+  const origin: [number, number] = [round7((w + e) / 2), round7((s + n) / 2)];
+  const projection = createProjection(origin);
+  const partial: CityModel = {
+    name: input.name ?? city.name,
+    origin,
+    bbox: [w, s, e, n],
+    nodes: sortByLevel(nodes),
+    gridSystems,
+    buildings: [],
+    streets: [],
+    pipes: [],
+    water: [],
+    bridges: [],
+    sensors: [],
+  };
+  const index = createCityIndex(partial);
+
+  const buildingIds = new Set<string>();
+  for (const [where, feature] of features(
+    'buildings',
+    input.buildings ?? emptyCollection,
+    problems,
+  )) {
+    const polygon = polygonOf(where, feature, problems);
+    const props = feature.properties ?? {};
+    const id =
+      typeof props.id === 'string' || typeof props.id === 'number'
+        ? String(props.id)
+        : `building-${buildingIds.size + 1}`;
+    if (buildingIds.has(id)) problems.push(`${where}: id "${id}" is used twice`);
+    buildingIds.add(id);
+    const height =
+      typeof props.height === 'number'
+        ? props.height
+        : typeof props.levels === 'number'
+          ? props.levels * 3.2
+          : NaN;
+    if (!(height > 0 && height < 1000))
+      problems.push(
+        `${where}: "height" must be metres above ground, above 0 and below 1000 (or give "levels")`,
+      );
+    if (!polygon || !(height > 0 && height < 1000)) continue;
+    const box = orientedBox(polygon, projection);
+    const [lon, lat] = projection.toLonLat(box.x, box.y);
+    const grid = index.place(lat, lon).grid;
+    if (!grid) {
+      problems.push(`${where}: building "${id}" stands outside every grid cell of the regions`);
+      continue;
+    }
+    partial.buildings.push({ id, grid, ...box, heightM: Math.round(height * 10) / 10 });
+  }
+
+  const sensorIds = new Set<string>();
+  for (const [where, feature] of features('devices', input.devices ?? emptyCollection, problems)) {
+    const props = feature.properties ?? {};
+    const geometry = feature.geometry as Point | null;
+    if (geometry?.type !== 'Point') {
+      problems.push(`${where}: a device is a Point (got ${geometry?.type ?? 'no geometry'})`);
+      continue;
+    }
+    const positionIssue = positionProblem(geometry.coordinates);
+    if (positionIssue) {
+      problems.push(`${where}: ${positionIssue}`);
+      continue;
+    }
+    const id = String(props.id ?? '');
+    if (!isDeviceId(id))
+      problems.push(
+        `${where}: "id" must match [A-Za-z0-9_.:-]{1,64} (got ${JSON.stringify(props.id)})`,
+      );
+    else if (sensorIds.has(id)) problems.push(`${where}: device id "${id}" is used twice`);
+    sensorIds.add(id);
+    const kind = String(props.kind ?? '');
+    const layer = typeof props.layer === 'string' ? props.layer : layerOfKind(kind)?.id;
+    if (!layer)
+      problems.push(
+        `${where}: "kind" ${JSON.stringify(props.kind)} belongs to no sensing layer; give a known kind or a "layer"`,
+      );
+    if (!isDeviceId(id) || !layer) continue;
+    const [lon, lat] = geometry.coordinates as [number, number];
+    const [x, y] = projection.toLocal(lon, lat);
+    const building = typeof props.building === 'string' ? props.building : undefined;
+    if (building && !buildingIds.has(building))
+      problems.push(`${where}: "building" "${building}" is not a building id`);
+    const sensor: CitySensor = {
+      id,
+      kind,
+      layer,
+      lat,
+      lon,
+      x: Math.round(x * 10) / 10,
+      y: Math.round(y * 10) / 10,
+      z: typeof props.elevation === 'number' ? props.elevation : 3,
+      site: (typeof props.site === 'string'
+        ? props.site
+        : building
+          ? 'building'
+          : 'street') as SensorSite,
+    };
+    if (building) sensor.building = building;
+    partial.sensors.push(sensor);
+  }
+  if (problems.length > 0) throw new CityImportError(problems);
+  return partial;
+}
+
+const emptyCollection: FeatureCollection = { type: 'FeatureCollection', features: [] };
+
+function* features(part: string, value: unknown, problems: string[]): Generator<[string, Feature]> {
+  const fc = value as FeatureCollection | undefined;
+  if (!fc || fc.type !== 'FeatureCollection' || !Array.isArray(fc.features)) {
+    problems.push(
+      `${part}: must be a GeoJSON FeatureCollection ({"type":"FeatureCollection","features":[...]})`,
+    );
+    return;
+  }
+  for (const [i, feature] of fc.features.entries()) {
+    const where = `${part}.features[${i}]${typeof feature?.properties?.id === 'string' ? ` ("${feature.properties.id}")` : ''}`;
+    if (!feature || feature.type !== 'Feature')
+      problems.push(`${where}: must be a GeoJSON Feature`);
+    else yield [where, feature];
+  }
+}
+
+function polygonOf(where: string, feature: Feature, problems: string[]): Polygon | undefined {
+  const geometry = feature.geometry;
+  if (geometry?.type !== 'Polygon') {
+    problems.push(
+      `${where}: geometry must be a Polygon (got ${geometry?.type ?? 'none'}${geometry?.type === 'MultiPolygon' ? '; split it into one feature per polygon' : ''})`,
+    );
+    return undefined;
+  }
+  const problem = polygonProblem(geometry.coordinates);
+  if (problem) {
+    problems.push(`${where}: ${problem}`);
+    return undefined;
+  }
+  return geometry;
+}
+
+function idOf(
+  where: string,
+  id: unknown,
+  ids: Set<string>,
+  problems: string[],
+): string | undefined {
+  if (typeof id !== 'string' || id.length === 0) {
+    problems.push(`${where}: properties.id must be a non-empty string`);
+    return undefined;
+  }
+  if (ids.has(id)) {
+    problems.push(
+      `${where}: id "${id}" is used twice; region ids are unique across all grid systems`,
+    );
+    return undefined;
+  }
+  ids.add(id);
+  return id;
+}
+
+function sortByLevel(nodes: CityNode[]): CityNode[] {
+  return [...nodes].sort((a, b) => NODE_LEVELS.indexOf(a.level) - NODE_LEVELS.indexOf(b.level));
+}
+
+/** The footprint as an oriented box: aligned with its longest edge, spanning all its corners. */
+function orientedBox(
+  polygon: Polygon,
+  projection: Projection,
+): Omit<Building, 'id' | 'grid' | 'heightM'> {
+  const ring = (polygon.coordinates[0] ?? []).map(([lon, lat]) => projection.toLocal(lon!, lat!));
+  let angle = 0;
+  let longest = -1;
+  for (let i = 0; i + 1 < ring.length; i++) {
+    const [ax, ay] = ring[i]!;
+    const [bx, by] = ring[i + 1]!;
+    const length = Math.hypot(bx - ax, by - ay);
+    if (length > longest) {
+      longest = length;
+      angle = Math.atan2(by - ay, bx - ax);
+    }
+  }
+  const [c, s] = [Math.cos(angle), Math.sin(angle)];
+  let [u0, u1, v0, v1] = [Infinity, -Infinity, Infinity, -Infinity];
+  for (const [x, y] of ring) {
+    const u = x * c + y * s;
+    const v = -x * s + y * c;
+    [u0, u1, v0, v1] = [Math.min(u0, u), Math.max(u1, u), Math.min(v0, v), Math.max(v1, v)];
+  }
+  const [uc, vc] = [(u0 + u1) / 2, (v0 + v1) / 2];
+  const r1 = (v: number) => Math.round(v * 10) / 10;
+  return {
+    x: r1(uc * c - vc * s),
+    y: r1(uc * s + vc * c),
+    widthM: r1(u1 - u0),
+    depthM: r1(v1 - v0),
+    angleRad: Math.round(angle * 1e4) / 1e4,
+  };
+}

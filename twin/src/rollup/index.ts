@@ -1,0 +1,2 @@
+export * from './metric-window.ts';
+export * from './rollups.ts';

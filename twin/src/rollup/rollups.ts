@@ -1,0 +1,351 @@
+import {
+  findMetric,
+  type AlertSeverity,
+  type SensorStatus,
+  ALERT_SEVERITIES,
+} from '../layer-scales.ts';
+import { MetricWindow, type WindowStats } from './metric-window.ts';
+
+export interface RollupOptions {
+  /** Length of the sliding window of metric stats, in ms. 5 minutes by default. */
+  windowMs?: number;
+  /** Buckets the window slides by. 6 by default (50 s each for 5 minutes). */
+  buckets?: number;
+  /** Histogram bins for the p95 estimate. 32 by default. */
+  bins?: number;
+  /** A sensor turns stale after this many of its usual intervals without a reading. 3 by default. */
+  staleAfterIntervals?: number;
+  /** Never stale sooner than this after the last reading, in ms. 5,000 by default. */
+  minStaleMs?: number;
+  /** The interval assumed until a sensor has sent two readings, in ms. 60,000 by default. */
+  defaultIntervalMs?: number;
+}
+
+/** Sensors and their status, and open alerts by severity (worst first). */
+export interface RollupCounts {
+  sensors: number;
+  online: number;
+  stale: number;
+  /** Offline, or never heard from. */
+  offline: number;
+  alerts: [critical: number, major: number, minor: number, warning: number];
+}
+
+export interface MetricStats extends WindowStats {
+  metric: string;
+}
+
+/** The rollup of one node (hierarchy node, grid-system region or building) and one layer. */
+export interface LayerRollup extends RollupCounts {
+  node: string;
+  layer: string;
+  /** Metric stats over the window; empty for nodes kept without stats (buildings). */
+  metrics: MetricStats[];
+}
+
+/** A node a sensor counts towards; `stats: false` keeps counts only (cheaper, for buildings). */
+export interface RollupNode {
+  id: string;
+  stats: boolean;
+}
+
+/** The live state of one sensor as the rollups see it. */
+export interface SensorState {
+  id: string;
+  layer: string;
+  status: SensorStatus;
+  /** Receive time of the last reading, epoch ms. */
+  lastSeen?: number;
+  /** Timestamp of the last reading, epoch ms. */
+  lastTs?: number;
+  /** The sensor's usual time between readings, in ms (a moving average). */
+  intervalMs: number;
+  /** The last value of each metric. */
+  latest: Map<string, number>;
+  /** Open alerts on the sensor by severity, worst first. */
+  openAlerts: RollupCounts['alerts'];
+}
+
+class Cell {
+  sensors = 0;
+  online = 0;
+  stale = 0;
+  offline = 0;
+  readonly alerts: RollupCounts['alerts'] = [0, 0, 0, 0];
+  readonly metrics: Map<string, MetricWindow> | undefined;
+  dirty = false;
+  constructor(
+    readonly node: string,
+    readonly layer: string,
+    stats: boolean,
+  ) {
+    this.metrics = stats ? new Map() : undefined;
+  }
+}
+
+interface Tracked extends SensorState {
+  gaps: number;
+  cells: Cell[];
+  windows: Map<string, MetricWindow[]>;
+}
+
+/**
+ * Rollups per node and layer, kept up to date one event at a time: a reading touches only
+ * the cells of the sensor's own nodes, never recomputes a whole node. Time comes from the
+ * events (reading and receive times), so the same events give the same rollups.
+ */
+export class Rollups {
+  private readonly cells = new Map<string, Cell>();
+  private readonly byNode = new Map<string, Cell[]>();
+  private readonly sensors: Tracked[] = [];
+  private readonly ids = new Map<string, number>();
+  private readonly changedSensors = new Set<number>();
+  private readonly changedCells = new Set<Cell>();
+  private readonly bucketMs: number;
+  private readonly o: Required<RollupOptions>;
+  private clock = -Infinity;
+  private clockBucket = -Infinity;
+
+  constructor(options: RollupOptions = {}) {
+    this.o = {
+      windowMs: 300_000,
+      buckets: 6,
+      bins: 32,
+      staleAfterIntervals: 3,
+      minStaleMs: 5_000,
+      defaultIntervalMs: 60_000,
+      ...options,
+    };
+    this.bucketMs = this.o.windowMs / this.o.buckets;
+  }
+
+  get size(): number {
+    return this.sensors.length;
+  }
+
+  /** Registers a sensor in its nodes; returns its index. A known id keeps its index. */
+  addSensor(id: string, layer: string, nodes: readonly RollupNode[]): number {
+    const known = this.ids.get(id);
+    if (known !== undefined) return known;
+    const cells = nodes.map((n) => this.cell(n.id, layer, n.stats));
+    for (const cell of cells) {
+      cell.sensors++;
+      cell.offline++;
+      this.touch(cell);
+    }
+    const index = this.sensors.length;
+    this.sensors.push({
+      id,
+      layer,
+      status: 'unknown',
+      intervalMs: this.o.defaultIntervalMs,
+      latest: new Map(),
+      openAlerts: [0, 0, 0, 0],
+      gaps: 0,
+      cells,
+      windows: new Map(),
+    });
+    this.ids.set(id, index);
+    this.changedSensors.add(index);
+    return index;
+  }
+
+  indexOf(id: string): number | undefined {
+    return this.ids.get(id);
+  }
+
+  sensor(index: number): SensorState | undefined {
+    return this.sensors[index];
+  }
+
+  /** Applies one reading: latest values, liveness, and the metric windows of its nodes. */
+  reading(
+    index: number,
+    ts: number,
+    values: Readonly<Record<string, number>>,
+    receivedAt: number,
+  ): void {
+    const s = this.sensors[index];
+    if (!s) return;
+    this.advance(receivedAt);
+    if (s.lastSeen !== undefined && receivedAt > s.lastSeen) {
+      const gap = Math.min(receivedAt - s.lastSeen, 24 * 3600_000);
+      s.intervalMs = s.gaps++ === 0 ? gap : s.intervalMs * 0.8 + gap * 0.2;
+    }
+    s.lastSeen = Math.max(s.lastSeen ?? receivedAt, receivedAt);
+    s.lastTs = ts;
+    this.move(s, 'online');
+    const bucket = Math.floor(Math.min(ts, this.clock) / this.bucketMs);
+    const fresh = bucket > this.clockBucket - this.o.buckets;
+    for (const metric in values) {
+      const value = values[metric]!;
+      s.latest.set(metric, value);
+      if (!fresh) continue;
+      for (const window of this.windowsOf(s, metric, value)) window.add(bucket, value);
+    }
+    if (fresh) for (const cell of s.cells) if (cell.metrics) this.touch(cell);
+    this.changedSensors.add(index);
+  }
+
+  /** A status the device announced (`devices/<id>/status`), at receive time `now`. */
+  announce(index: number, status: 'online' | 'offline', now: number): void {
+    const s = this.sensors[index];
+    if (!s) return;
+    this.advance(now);
+    if (status === 'online') s.lastSeen = Math.max(s.lastSeen ?? now, now);
+    this.move(s, status);
+  }
+
+  /** Opens (delta 1) or closes (delta -1) an alert on a sensor; closing one not open does nothing. */
+  alert(index: number, severity: AlertSeverity, delta: 1 | -1): void {
+    const s = this.sensors[index];
+    const level = ALERT_SEVERITIES.indexOf(severity);
+    if (!s || level < 0 || s.openAlerts[level]! + delta < 0) return;
+    s.openAlerts[level]! += delta;
+    for (const cell of s.cells) {
+      cell.alerts[level]! += delta;
+      this.touch(cell);
+    }
+  }
+
+  /** Marks online sensors without a recent reading as stale and slides the windows to `now`. */
+  sweep(now: number): void {
+    this.advance(now);
+    for (const s of this.sensors) {
+      if (s.status !== 'online' || s.lastSeen === undefined) continue;
+      const limit = Math.max(this.o.minStaleMs, s.intervalMs * this.o.staleAfterIntervals);
+      if (now - s.lastSeen > limit) this.move(s, 'stale');
+    }
+  }
+
+  /** The rollup of a node for one layer, or undefined when no sensor of that layer is there. */
+  get(node: string, layer: string): LayerRollup | undefined {
+    const cell = this.cells.get(`${node}\u0000${layer}`);
+    return cell ? this.snapshot(cell) : undefined;
+  }
+
+  /** Every layer's rollup of a node. */
+  layersOf(node: string): LayerRollup[] {
+    return (this.byNode.get(node) ?? []).map((cell) => this.snapshot(cell));
+  }
+
+  /** The counts of a node summed over its layers. */
+  total(node: string): RollupCounts {
+    const sum: RollupCounts = { sensors: 0, online: 0, stale: 0, offline: 0, alerts: [0, 0, 0, 0] };
+    for (const c of this.byNode.get(node) ?? []) {
+      sum.sensors += c.sensors;
+      sum.online += c.online;
+      sum.stale += c.stale;
+      sum.offline += c.offline;
+      for (let i = 0; i < 4; i++) sum.alerts[i]! += c.alerts[i]!;
+    }
+    return sum;
+  }
+
+  /** What changed since the last call: sensor indexes and [node, layer] pairs. */
+  takeChanges(): { sensors: number[]; cells: [node: string, layer: string][] } {
+    const sensors = [...this.changedSensors];
+    const cells: [string, string][] = [];
+    for (const cell of this.changedCells) {
+      cell.dirty = false;
+      cells.push([cell.node, cell.layer]);
+    }
+    this.changedSensors.clear();
+    this.changedCells.clear();
+    return { sensors, cells };
+  }
+
+  private snapshot(cell: Cell): LayerRollup {
+    const metrics: MetricStats[] = [];
+    if (cell.metrics) {
+      for (const [metric, window] of cell.metrics) {
+        const stats = window.stats(this.clockBucket);
+        if (stats) metrics.push({ metric, ...stats });
+      }
+    }
+    const { node, layer, sensors, online, stale, offline } = cell;
+    return { node, layer, sensors, online, stale, offline, alerts: [...cell.alerts], metrics };
+  }
+
+  private cell(node: string, layer: string, stats: boolean): Cell {
+    const key = `${node}\u0000${layer}`;
+    let cell = this.cells.get(key);
+    if (!cell) {
+      cell = new Cell(node, layer, stats);
+      this.cells.set(key, cell);
+      let list = this.byNode.get(node);
+      if (!list) this.byNode.set(node, (list = []));
+      list.push(cell);
+    }
+    return cell;
+  }
+
+  private windowsOf(s: Tracked, metric: string, first: number): MetricWindow[] {
+    let windows = s.windows.get(metric);
+    if (!windows) {
+      const [lo, hi] = histogramRange(metric, first);
+      windows = [];
+      for (const cell of s.cells) {
+        if (!cell.metrics) continue;
+        let window = cell.metrics.get(metric);
+        if (!window) cell.metrics.set(metric, (window = new MetricWindow(lo, hi, this.o)));
+        windows.push(window);
+      }
+      s.windows.set(metric, windows);
+    }
+    return windows;
+  }
+
+  private move(s: Tracked, to: SensorStatus): void {
+    const from = s.status;
+    if (from === to) return;
+    s.status = to;
+    for (const cell of s.cells) {
+      decrement(cell, from);
+      increment(cell, to);
+      this.touch(cell);
+    }
+    this.changedSensors.add(this.ids.get(s.id)!);
+  }
+
+  private advance(now: number): void {
+    if (!(now > this.clock)) return;
+    this.clock = now;
+    const bucket = Math.floor(now / this.bucketMs);
+    if (bucket === this.clockBucket) return;
+    this.clockBucket = bucket;
+    // A bucket left the window: every node with stats may have changed.
+    for (const cell of this.cells.values())
+      if (cell.metrics && cell.metrics.size > 0) this.touch(cell);
+  }
+
+  private touch(cell: Cell): void {
+    if (cell.dirty) return;
+    cell.dirty = true;
+    this.changedCells.add(cell);
+  }
+}
+
+function increment(cell: Cell, status: SensorStatus): void {
+  if (status === 'online') cell.online++;
+  else if (status === 'stale') cell.stale++;
+  else cell.offline++;
+}
+
+function decrement(cell: Cell, status: SensorStatus): void {
+  if (status === 'online') cell.online--;
+  else if (status === 'stale') cell.stale--;
+  else cell.offline--;
+}
+
+/** The histogram range of a metric: around its normal range, or around its first value. */
+export function histogramRange(metric: string, first: number): [number, number] {
+  const spec = findMetric(metric);
+  if (spec) {
+    const [lo, hi] = spec.normal;
+    const span = hi - lo || 1;
+    return [Math.max(spec.physical[0], lo - span), Math.min(spec.physical[1], hi + 2 * span)];
+  }
+  const span = Math.abs(first) + 1;
+  return [first - span, first + 3 * span];
+}
