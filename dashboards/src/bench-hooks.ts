@@ -18,6 +18,10 @@ export interface ConsoleHooks {
   drawCalls(): number;
   /** Latencies (ms) recorded since `from` (a previous `latencyCount`). */
   latencies(from: number): number[];
+  /** Starts recording the age of sensor updates when their frame is applied (before drawing). */
+  recordApplied(): void;
+  /** Ages (ms) at apply time recorded since `from` (a previous `appliedCount`). */
+  applied(from: number): number[];
   /** Times applying `reps` synthetic frames of `changed` sensors; ms per frame for each rep. */
   timeFrameApply(changed: number, reps: number): { binary: number[]; json: number[] };
 }
@@ -53,6 +57,16 @@ export function exposeHooks(runtime: ConsoleRuntime): void {
       const out: number[] = [];
       const lat = runtime.latencies;
       for (let i = from; i < runtime.latencyCount; i++) out.push(lat[i & (lat.length - 1)]!);
+      return out;
+    },
+    recordApplied() {
+      runtime.live.appliedAges ??= new Float64Array(1 << 16);
+    },
+    applied(from) {
+      const out: number[] = [];
+      const ages = runtime.live.appliedAges;
+      if (!ages) return out;
+      for (let i = from; i < runtime.live.appliedCount; i++) out.push(ages[i & (ages.length - 1)]!);
       return out;
     },
     timeFrameApply(changed, reps) {

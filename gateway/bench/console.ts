@@ -27,7 +27,9 @@ const [WIDTH, HEIGHT] = (process.env.BENCH_VIEWPORT ?? '1440x900').split('x').ma
 interface Hooks {
   drawCalls(): number;
   latencies(from: number): number[];
-  runtime: { latencyCount: number };
+  recordApplied(): void;
+  applied(from: number): number[];
+  runtime: { latencyCount: number; live: { appliedCount: number } };
   timeFrameApply(changed: number, reps: number): { binary: number[]; json: number[] };
 }
 
@@ -43,6 +45,9 @@ async function startGateway(buildings: number, sensors: number) {
     BENCH_BUILDINGS: String(buildings),
     BENCH_SENSORS: String(sensors),
   });
+  // Never leave a gateway behind, even when the benchmark is interrupted.
+  process.once('exit', () => child.process.kill('SIGTERM'));
+  process.once('SIGINT', () => process.exit(130));
   const { httpPort, mqttPort } = child.ready;
   return {
     stop: () => child.stop(),
@@ -94,9 +99,11 @@ async function publishLoad(page: Page, mqttUrl: string, wsUrl: string, city: Cit
         ).__sensegrid.renderer.info.render.frame,
     );
   const rendersBefore = await renders();
-  const from = await page.evaluate(
-    () => (globalThis as unknown as { __sensegrid: Hooks }).__sensegrid.runtime.latencyCount,
-  );
+  const [from, appliedFrom] = await page.evaluate(() => {
+    const hooks = (globalThis as unknown as { __sensegrid: Hooks }).__sensegrid;
+    hooks.recordApplied();
+    return [hooks.runtime.latencyCount, hooks.runtime.live.appliedCount];
+  });
   const tickMs = 10;
   const perTick = Math.round((RATE * tickMs) / 1000);
   let sent = 0;
@@ -134,6 +141,10 @@ async function publishLoad(page: Page, mqttUrl: string, wsUrl: string, city: Cit
     (f) => (globalThis as unknown as { __sensegrid: Hooks }).__sensegrid.latencies(f),
     from,
   );
+  const applied = await page.evaluate(
+    (f) => (globalThis as unknown as { __sensegrid: Hooks }).__sensegrid.applied(f),
+    appliedFrom,
+  );
   await Promise.all([...publishers, subscriber].map((c) => c.endAsync()));
   return {
     sent,
@@ -142,6 +153,7 @@ async function publishLoad(page: Page, mqttUrl: string, wsUrl: string, city: Cit
     raw,
     frameLatencyMs,
     rendersPerSec,
+    applied,
   };
 }
 
@@ -221,6 +233,13 @@ async function main() {
           ms(quantile(load.raw, 0.99)),
           '< 250 ms',
         ],
+        [
+          '  publish-to-console-state (frame applied, before drawing) p50',
+          ms(quantile(load.applied, 0.5)),
+          '',
+          '',
+        ],
+        [`  same, p99 (${load.applied.length} samples)`, ms(quantile(load.applied, 0.99)), '', ''],
       ];
       const widths = [0, 1, 2, 3].map((c) => Math.max(...rows.map((r) => r[c]!.length), 8));
       const line = (r: string[]) => r.map((v, c) => v.padEnd(widths[c]!)).join('  ');

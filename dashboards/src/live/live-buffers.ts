@@ -28,6 +28,12 @@ export class LiveBuffers {
   frameLatencyMs = 0;
   /** Set when the scene must redraw every sensor (layer or colour change). */
   redrawAll = true;
+  /**
+   * When set (by the benchmark), the age of every sensor update at the moment its frame is
+   * applied, in ms, as a ring buffer; `appliedCount` counts what was written.
+   */
+  appliedAges: Float64Array | undefined;
+  appliedCount = 0;
 
   constructor(public size: number) {
     this.status = new Uint8Array(size);
@@ -90,6 +96,10 @@ export class LiveBuffers {
       this.status[sensor] = c.status[i]!;
       const offset = c.tsOffset[i]!;
       this.ts[sensor] = offset === NO_TS ? NaN : header.timeMs + offset;
+      if (this.appliedAges && offset !== NO_TS) {
+        this.appliedAges[this.appliedCount++ & (this.appliedAges.length - 1)] =
+          receivedAt - this.ts[sensor]!;
+      }
       for (let k = 0; k < n; k++, v++) this.values[sensor * m + c.metric[v]!] = c.value[v]!;
       if (mark[sensor] === 0) {
         mark[sensor] = 1;
