@@ -71,6 +71,8 @@ export const configSchema = z.object({
   banAfterReconnects: z.coerce.number().int().min(0).default(60),
   /** How long a ban lasts. */
   banSeconds: z.coerce.number().min(1).default(300),
+  /** A subscriber whose socket has not drained for this long is disconnected. */
+  drainTimeoutMs: z.coerce.number().int().min(100).default(5000),
   /** A connection that has not sent CONNECT within this is closed. */
   connectTimeoutMs: z.coerce.number().int().min(100).default(10_000),
   /** Largest MQTT packet accepted, checked before the packet is parsed. */
@@ -109,6 +111,7 @@ export const SETTING_NAMES: Record<keyof ConfigInput, { flag: string; env: strin
   writeBatchReadings: { flag: '--write-batch', env: 'SENSEGRID_WRITE_BATCH' },
   maxPacketBytes: { flag: '--max-packet-bytes', env: 'SENSEGRID_MAX_PACKET_BYTES' },
   connectTimeoutMs: { flag: '--connect-timeout-ms', env: 'SENSEGRID_CONNECT_TIMEOUT_MS' },
+  drainTimeoutMs: { flag: '--drain-timeout-ms', env: 'SENSEGRID_DRAIN_TIMEOUT_MS' },
   connectsPerSecPerAddress: { flag: '--connects-per-sec', env: 'SENSEGRID_CONNECTS_PER_SEC' },
   banAfterAuthFailures: {
     flag: '--ban-after-auth-failures',

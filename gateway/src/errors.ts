@@ -5,6 +5,8 @@
 export class SensegridError extends Error {
   readonly code: string;
   readonly fix: string | undefined;
+  /** How long the other side asked us to wait before trying again (HTTP Retry-After). */
+  retryAfterMs?: number;
 
   constructor(code: string, message: string, fix?: string) {
     super(fix ? `${code}: ${message} ${fix}` : `${code}: ${message}`);

@@ -202,6 +202,7 @@ export function buildGateway(config: Config, deps: GatewayDeps = {}): Gateway {
     broker = await createBroker({
       maxPacketBytes: config.maxPacketBytes,
       connectionGuard,
+      drainTimeoutMs: config.drainTimeoutMs,
       aedes: { connectTimeout: config.connectTimeoutMs },
       persistence:
         config.sessions === 'disk'

@@ -11,6 +11,7 @@ import type { DeviceTopic } from '../ingest/topics.ts';
 import type { Metrics } from '../metrics.ts';
 import type { ConsoleAccess } from '../twin-state/console-access.ts';
 import type { SessionPersistence } from './sessions.ts';
+import { createRouter } from './router.ts';
 import { guardPacketSize } from '../guard/packet-size.ts';
 
 export interface BrokerOptions {
@@ -22,6 +23,8 @@ export interface BrokerOptions {
   aedes?: Partial<AedesOptions>;
   /** Largest MQTT packet, checked before the parser buffers it; larger ones close the connection. */
   maxPacketBytes: number;
+  /** A subscriber whose socket does not drain for this long is disconnected. */
+  drainTimeoutMs?: number;
   /** Per-address connection limits and bans. */
   connectionGuard?: ConnectionGuard;
   /** Durable sessions, retained messages and wills; in memory when absent. */
@@ -41,6 +44,9 @@ export interface Broker {
   close(): Promise<void>;
 }
 
+/** Deliveries in flight at once; more wait in the router's queue. */
+const DELIVERY_SLOTS = 1000;
+
 /** Aedes with its callback hooks adapted once into the guard's and ingest's async functions. */
 export async function createBroker(options: BrokerOptions): Promise<Broker> {
   const { guard, metrics, log } = options;
@@ -49,8 +55,9 @@ export async function createBroker(options: BrokerOptions): Promise<Broker> {
     client.req?.socket.remoteAddress ?? (client.conn as { remoteAddress?: string }).remoteAddress;
   const aedes = await Aedes.createBroker({
     // A frozen subscriber is disconnected instead of stalling delivery to everyone.
-    drainTimeout: 10_000,
-    concurrency: 1000,
+    drainTimeout: options.drainTimeoutMs ?? 5000,
+    concurrency: DELIVERY_SLOTS,
+    mq: createRouter(DELIVERY_SLOTS),
     ...options.aedes,
     ...(options.persistence ? { persistence: options.persistence } : {}),
     preConnect(client, packet, done) {

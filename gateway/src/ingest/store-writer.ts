@@ -2,7 +2,7 @@ import { appendFile, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Logger } from 'pino';
 import type { PlacedReading } from '@sensegrid/twin';
-import { isSensegridError } from '../errors.ts';
+import { isSensegridError, type SensegridError } from '../errors.ts';
 import type { Metrics } from '../metrics.ts';
 import type { ReadingStore } from '../store/port.ts';
 import type { WalBatch, WriteAheadLog } from './wal.ts';
@@ -131,7 +131,7 @@ export class StoreWriter {
           lastError: message,
           consecutiveFailures: this.state.consecutiveFailures + 1,
         });
-        const delay = this.backoff(attempt);
+        const delay = Math.max(this.backoff(attempt), (error as SensegridError).retryAfterMs ?? 0);
         if (Date.now() + delay > this.deadline) return false;
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, delay);
@@ -160,7 +160,8 @@ export class StoreWriter {
 
   private backoff(attempt: number): number {
     const min = this.options.minBackoffMs ?? 100;
-    const max = this.options.maxBackoffMs ?? 30_000;
+    // Short enough that a store coming back is noticed within seconds.
+    const max = this.options.maxBackoffMs ?? 5000;
     const ceiling = Math.min(max, min * 2 ** Math.min(attempt, 20));
     return ceiling / 2 + (Math.random() * ceiling) / 2;
   }

@@ -165,10 +165,13 @@ export async function sendToInflux(
     }
     throw failureFor(endpoint, call, reply);
   }
-  throw new SensegridError(
+  const unreachable = new SensegridError(
     'SENSEGRID_STORE_UNREACHABLE',
     `InfluxDB at ${endpoint.url} ${last?.reason ?? 'failed'}; gave up the ${call.action} after ` +
       `${maxAttempts} ${maxAttempts === 1 ? 'try' : 'tries'}.`,
     `Start InfluxDB or check that ${endpoint.url} is the right address, ${SQLITE_HINT}.`,
   );
+  // The caller's own retries honour the server's last Retry-After too.
+  if (last?.retryAfterMs !== undefined) unreachable.retryAfterMs = last.retryAfterMs;
+  throw unreachable;
 }
