@@ -77,7 +77,9 @@ describeWithBinary(
         .toBe(String(SENSORS));
       await expect.poll(() => page.getByTestId('breadcrumb').textContent()).toContain('Demo City');
       await expect.poll(() => page.getByTestId('region-list').locator('li').count()).toBe(9);
-      expect(await page.getByTestId('devices-online').textContent()).toBe('1,500 / 1,500');
+      await expect
+        .poll(() => page.getByTestId('devices-online').textContent())
+        .toBe('1,500 / 1,500');
       const calls = await hooks(page).drawCalls();
       expect(calls).toBeGreaterThan(3);
       expect(calls).toBeLessThanOrEqual(20);
