@@ -6,9 +6,7 @@ import { buildApi } from './api/server.ts';
 import { createBroker, type Broker } from './broker/broker.ts';
 import { openSessionStore } from './broker/sessions.ts';
 import type { Config } from './config.ts';
-import { SensegridError, isSensegridError } from './errors.ts';
-import { readFile } from 'node:fs/promises';
-import type { TlsOptions } from 'node:tls';
+import { prepareStore, readTls } from './startup.ts';
 import { CredentialStore } from './guard/credentials.ts';
 import { DeviceRateLimiter } from './guard/rate-limit.ts';
 import { ConnectionGuard } from './guard/connection-guard.ts';
@@ -64,47 +62,6 @@ export interface GatewayStats {
   payloadsRefused: number;
   mqttClients: number;
   walPendingReadings: number;
-}
-
-/**
- * Prepares the store. An unreachable InfluxDB does not stop the gateway: readings wait in the
- * write-ahead log and the writer retries. Anything else (a bad SQLite file) does.
- */
-async function prepareStore(store: ReadingStore, log: Logger): Promise<boolean> {
-  try {
-    await store.init();
-    return true;
-  } catch (error) {
-    if (store.kind !== 'influx' || !isSensegridError(error, 'SENSEGRID_STORE_UNREACHABLE')) {
-      throw error;
-    }
-    log.warn(
-      { err: error.message },
-      'store unreachable at start; readings wait in the write-ahead log',
-    );
-    return false;
-  }
-}
-
-/** The TLS listener's certificate, key and (for client certificates) CA, read from their files. */
-async function readTls(config: Config): Promise<TlsOptions> {
-  const read = async (flag: string, path: string) => {
-    try {
-      return await readFile(path);
-    } catch (error) {
-      throw new SensegridError(
-        'SENSEGRID_TLS_INVALID',
-        `${flag} ${path} could not be read: ${(error as Error).message}.`,
-        'Point it at a PEM file the gateway may read.',
-      );
-    }
-  };
-  const ca = config.tlsCa ? await read('--tls-ca', config.tlsCa) : undefined;
-  return {
-    cert: await read('--tls-cert', config.tlsCert!),
-    key: await read('--tls-key', config.tlsKey!),
-    ...(ca ? { ca, requestCert: true, rejectUnauthorized: false } : {}),
-  };
 }
 
 /** Builds the gateway; nothing listens until `start`. */
