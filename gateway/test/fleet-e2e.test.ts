@@ -1,10 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startFleet } from '@sensegrid/firmware-sim';
 import { createInfluxStore } from '../src/store/influx.ts';
 import type { ReadingStore } from '../src/store/port.ts';
 import { startGateway } from './gateway-harness.ts';
-import { describeWithBinary } from './harness/binaries.ts';
-import { startInfluxd, type Influxd } from './harness/influxd.ts';
+import { describeWithInfluxd } from './harness/influxd.ts';
 
 const DEVICES = 40;
 const INTERVAL_MS = 100;
@@ -60,21 +59,8 @@ describe('a simulated fleet into the SQLite store', () => {
   });
 });
 
-describeWithBinary(
-  'influxd',
-  'apt-get install -y influxdb',
-  'a simulated fleet into InfluxDB',
-  () => {
-    let influxd: Influxd;
-    beforeAll(async () => {
-      influxd = await startInfluxd();
-    });
-    afterAll(async () => {
-      await influxd?.stop();
-    });
-
-    it('stores every acknowledged (device, seq) exactly once', async () => {
-      await runFleetAgainst(() => createInfluxStore({ url: influxd.url, database: 'fleet' }));
-    });
-  },
-);
+describeWithInfluxd('a simulated fleet into InfluxDB', (influxd) => {
+  it('stores every acknowledged (device, seq) exactly once', async () => {
+    await runFleetAgainst(() => createInfluxStore({ url: influxd().url, database: 'fleet' }));
+  });
+});

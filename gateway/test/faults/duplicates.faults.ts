@@ -1,9 +1,8 @@
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { Fleet } from '@sensegrid/firmware-sim';
 import { connectClient, publish } from '../gateway-harness.ts';
-import { describeWithBinary } from '../harness/binaries.ts';
-import { startInfluxd, type Influxd } from '../harness/influxd.ts';
+import { describeWithInfluxd } from '../harness/influxd.ts';
 import {
   checkExactlyOnce,
   readInfluxSeqs,
@@ -156,40 +155,27 @@ async function clocklessResend(
   expect(report.examples).toEqual({ missing: [], duplicated: [] });
 }
 
-describeWithBinary(
-  'influxd',
-  'apt-get install -y influxdb',
-  'duplicates and a WAL replay (InfluxDB)',
-  () => {
-    let influxd: Influxd;
-    beforeAll(async () => {
-      influxd = await startInfluxd();
-    });
-    afterAll(async () => {
-      await influxd?.stop();
-    });
+describeWithInfluxd('duplicates and a WAL replay (InfluxDB)', (influxd) => {
+  it('stores resent readings and a replayed log once: the point count does not change', async () => {
+    await duplicatesAndReplay('influx', `influx://127.0.0.1:${influxd().port}/dups`, () =>
+      readInfluxSeqs(influxd().url, 'dups'),
+    );
+  });
 
-    it('stores resent readings and a replayed log once: the point count does not change', async () => {
-      await duplicatesAndReplay('influx', `influx://127.0.0.1:${influxd.port}/dups`, () =>
-        readInfluxSeqs(influxd.url, 'dups'),
-      );
-    });
+  it('stores a reading without a timestamp once when the device sends it again', async () => {
+    await clocklessResend(`influx://127.0.0.1:${influxd().port}/clockless`, () =>
+      readInfluxSeqs(influxd().url, 'clockless'),
+    );
+  });
 
-    it('stores a reading without a timestamp once when the device sends it again', async () => {
-      await clocklessResend(`influx://127.0.0.1:${influxd.port}/clockless`, () =>
-        readInfluxSeqs(influxd.url, 'clockless'),
-      );
-    });
-
-    it('stores a reading without a timestamp once when it is sent again after a gateway crash', async () => {
-      await clocklessResend(
-        `influx://127.0.0.1:${influxd.port}/clockless2`,
-        () => readInfluxSeqs(influxd.url, 'clockless2'),
-        true,
-      );
-    });
-  },
-);
+  it('stores a reading without a timestamp once when it is sent again after a gateway crash', async () => {
+    await clocklessResend(
+      `influx://127.0.0.1:${influxd().port}/clockless2`,
+      () => readInfluxSeqs(influxd().url, 'clockless2'),
+      true,
+    );
+  });
+});
 
 describe('duplicates and a WAL replay (SQLite)', () => {
   const readSqlite: ReadStored = (running, devices) =>

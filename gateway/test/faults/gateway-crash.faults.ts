@@ -1,8 +1,7 @@
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { Fleet } from '@sensegrid/firmware-sim';
-import { describeWithBinary } from '../harness/binaries.ts';
-import { startInfluxd, type Influxd } from '../harness/influxd.ts';
+import { describeWithInfluxd } from '../harness/influxd.ts';
 import {
   checkExactlyOnce,
   readInfluxSeqs,
@@ -106,29 +105,16 @@ async function crashTwiceUnderLoad(options: {
   expect(Math.max(...recoveries)).toBeLessThan(60_000);
 }
 
-describeWithBinary(
-  'influxd',
-  'apt-get install -y influxdb',
-  'the gateway crashing (InfluxDB)',
-  () => {
-    let influxd: Influxd;
-    beforeAll(async () => {
-      influxd = await startInfluxd();
+describeWithInfluxd('the gateway crashing (InfluxDB)', (influxd) => {
+  it('stores every acknowledged reading exactly once through two SIGKILLs, one during an InfluxDB outage', async () => {
+    await crashTwiceUnderLoad({
+      store: 'influx',
+      storeSpec: `influx://127.0.0.1:${influxd().port}/crash`,
+      readStored: () => readInfluxSeqs(influxd().url, 'crash'),
+      storeOutage: { begin: () => influxd().kill(), end: () => influxd().restart() },
     });
-    afterAll(async () => {
-      await influxd?.stop();
-    });
-
-    it('stores every acknowledged reading exactly once through two SIGKILLs, one during an InfluxDB outage', async () => {
-      await crashTwiceUnderLoad({
-        store: 'influx',
-        storeSpec: `influx://127.0.0.1:${influxd.port}/crash`,
-        readStored: () => readInfluxSeqs(influxd.url, 'crash'),
-        storeOutage: { begin: () => influxd.kill(), end: () => influxd.restart() },
-      });
-    });
-  },
-);
+  });
+});
 
 describe('the gateway crashing (SQLite)', () => {
   it('stores every acknowledged reading exactly once through two SIGKILLs', async () => {

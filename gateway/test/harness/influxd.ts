@@ -2,7 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findBinary } from './binaries.ts';
+import { afterAll, beforeAll } from 'vitest';
+import { describeWithBinary, findBinary } from './binaries.ts';
 import { freePorts } from './ports.ts';
 
 export interface StartInfluxdOptions {
@@ -228,4 +229,21 @@ export async function startInfluxd(options: StartInfluxdOptions = {}): Promise<I
     },
     output: () => output,
   };
+}
+
+/**
+ * A `describe` with one InfluxDB for its tests (see describeWithBinary for what happens when
+ * influxd is missing). `influxd()` gives the running instance inside the tests.
+ */
+export function describeWithInfluxd(title: string, fn: (influxd: () => Influxd) => void): void {
+  describeWithBinary('influxd', 'apt-get install -y influxdb', title, () => {
+    let influxd: Influxd | undefined;
+    beforeAll(async () => {
+      influxd = await startInfluxd();
+    });
+    afterAll(async () => {
+      await influxd?.stop();
+    });
+    fn(() => influxd!);
+  });
 }
