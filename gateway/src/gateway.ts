@@ -20,6 +20,7 @@ import { createMetrics, type Metrics } from './metrics.ts';
 import { createStore } from './store/create-store.ts';
 import type { ReadingStore } from './store/port.ts';
 import { DeviceRegistry, type PlaceFn } from './twin-state/registry.ts';
+import type { Signal, SignalSink } from './alerts/signal.ts';
 import { createLiveTwin, type LiveTwin } from './twin-state/live-twin.ts';
 
 export interface GatewayDeps {
@@ -49,6 +50,11 @@ export interface Gateway {
   readonly findings: Findings;
   /** The live city twin: placement, status, rollups, frames to the console. */
   readonly twin: LiveTwin;
+  /**
+   * Everything that raises signals (detectors, risk analysis, the traffic monitor) calls
+   * `raise`; the alert loop and tests listen with `onSignal`.
+   */
+  readonly signals: { raise: SignalSink; onSignal(sink: SignalSink): () => void };
   /** Available after start. */
   readonly ingest: Ingest;
   readonly wal: WriteAheadLog;
@@ -86,9 +92,31 @@ export function buildGateway(config: Config, deps: GatewayDeps = {}): Gateway {
   let http: Awaited<ReturnType<typeof buildApi>> | undefined;
   let closing: Promise<{ drained: boolean }> | undefined;
 
+  const signalSinks = new Set<SignalSink>();
+  const signals = {
+    raise(signal: Signal) {
+      for (const sink of signalSinks) sink(signal);
+    },
+    onSignal(sink: SignalSink) {
+      signalSinks.add(sink);
+      return () => void signalSinks.delete(sink);
+    },
+  };
   const findings = createFindings({
     counter: metrics.findings,
     log: log.child({ component: 'detect' }),
+    onFinding(finding) {
+      signals.raise({
+        source: 'detector',
+        kind: finding.kind,
+        layer: registry.get(finding.device)?.layer ?? 'unknown',
+        device: finding.device,
+        metric: finding.metric,
+        score: finding.score,
+        tsMs: finding.tsMs,
+        explanation: finding.explanation,
+      });
+    },
   });
   let silenceCheck: NodeJS.Timeout | undefined;
   const credentials = new CredentialStore(join(config.dataDir, 'credentials.json'));
@@ -237,6 +265,7 @@ export function buildGateway(config: Config, deps: GatewayDeps = {}): Gateway {
     metrics,
     findings,
     twin,
+    signals,
     get ingest() {
       if (!ingest) throw new Error('the gateway has not started');
       return ingest;
