@@ -75,6 +75,8 @@ export const configSchema = z.object({
   drainTimeoutMs: z.coerce.number().int().min(100).default(5000),
   /** A connection that has not sent CONNECT within this is closed. */
   connectTimeoutMs: z.coerce.number().int().min(100).default(10_000),
+  /** Longest MQTT keep-alive a client may ask for; keep-alive 0 is held to it. 0: no bound. */
+  maxKeepaliveSeconds: z.coerce.number().int().min(0).max(65_535).default(3600),
   /** Largest MQTT packet accepted, checked before the packet is parsed. */
   maxPacketBytes: bytes.default(256 * 1024),
   /** How long a graceful shutdown may spend flushing the write-ahead log to the store. */
@@ -111,6 +113,7 @@ export const SETTING_NAMES: Record<keyof ConfigInput, { flag: string; env: strin
   writeBatchReadings: { flag: '--write-batch', env: 'SENSEGRID_WRITE_BATCH' },
   maxPacketBytes: { flag: '--max-packet-bytes', env: 'SENSEGRID_MAX_PACKET_BYTES' },
   connectTimeoutMs: { flag: '--connect-timeout-ms', env: 'SENSEGRID_CONNECT_TIMEOUT_MS' },
+  maxKeepaliveSeconds: { flag: '--max-keepalive', env: 'SENSEGRID_MAX_KEEPALIVE' },
   drainTimeoutMs: { flag: '--drain-timeout-ms', env: 'SENSEGRID_DRAIN_TIMEOUT_MS' },
   connectsPerSecPerAddress: { flag: '--connects-per-sec', env: 'SENSEGRID_CONNECTS_PER_SEC' },
   banAfterAuthFailures: {

@@ -188,6 +188,7 @@ export function buildGateway(config: Config, deps: GatewayDeps = {}): Gateway {
       maxPacketBytes: config.maxPacketBytes,
       connectionGuard,
       drainTimeoutMs: config.drainTimeoutMs,
+      maxKeepaliveSeconds: config.maxKeepaliveSeconds,
       aedes: { connectTimeout: config.connectTimeoutMs },
       persistence:
         config.sessions === 'disk'

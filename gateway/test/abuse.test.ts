@@ -173,3 +173,60 @@ describe('idle connections', () => {
     }
   }, 60_000);
 });
+
+describe('keep-alive bounds', () => {
+  /** Connects raw with `keepalive` seconds; resolves with the CONNACK return code (or 'closed'). */
+  function connackFor(keepalive: number, clientId: string): Promise<number | 'closed'> {
+    return new Promise((resolve) => {
+      const socket = connect(port, '127.0.0.1');
+      const parser = mqttPacket.parser({ protocolVersion: 4 });
+      parser.on('packet', (packet) => {
+        if (packet.cmd === 'connack') resolve((packet as { returnCode: number }).returnCode);
+        socket.destroy();
+      });
+      socket.on('data', (data) => parser.parse(data));
+      socket.on('error', () => undefined);
+      socket.on('close', () => resolve('closed'));
+      socket.write(
+        mqttPacket.generate({
+          cmd: 'connect',
+          protocolId: 'MQTT',
+          protocolVersion: 4,
+          clientId,
+          clean: true,
+          keepalive,
+        }),
+      );
+    });
+  }
+
+  it('refuses a keep-alive above the maximum while a device publishes', async () => {
+    let code: number | 'closed' | undefined;
+    const acked = await whileDevicePublishes('keepalive-0001', async () => {
+      code = await connackFor(7200, 'sleepy-0001');
+    });
+    expect(code).toBe(2);
+    expect(await connackFor(60, 'awake-0001')).toBe(0);
+    await expectAllStored('keepalive-0001', acked);
+    const metrics = await (await fetch(`${running.httpUrl}/metrics`)).text();
+    expect(metrics).toMatch(/sensegrid_mqtt_connections_dropped_total\{reason="keepalive"\} 1/);
+  });
+
+  it('holds a client asking for keep-alive 0 to the maximum', async () => {
+    const bounded = await startGateway({ maxKeepaliveSeconds: 1 });
+    try {
+      const client = await connectClient(bounded.mqttUrl, {
+        clientId: 'never-0001',
+        keepalive: 0,
+        reconnectPeriod: 0,
+      });
+      const started = Date.now();
+      // No pings and nothing sent: dropped after 1.5 x the maximum, not kept for ever.
+      await new Promise((resolve) => client.stream.once('close', resolve));
+      expect(Date.now() - started).toBeLessThan(5000);
+      await client.endAsync(true);
+    } finally {
+      await bounded.dispose();
+    }
+  });
+});

@@ -27,6 +27,12 @@ export interface BrokerOptions {
   drainTimeoutMs?: number;
   /** Per-address connection limits and bans. */
   connectionGuard?: ConnectionGuard;
+  /**
+   * Longest keep-alive a client may ask for, in seconds: longer is refused (identifier
+   * rejected, as MQTT 3.1.1 cannot tell the client another value), and keep-alive 0 (never
+   * time out) is held to this. 0 turns the bound off.
+   */
+  maxKeepaliveSeconds?: number;
   /** Durable sessions, retained messages and wills; in memory when absent. */
   persistence?: SessionPersistence;
   /** Read-only console clients and the `$twin/` topics (see twin-state/console-access.ts). */
@@ -51,6 +57,8 @@ const DELIVERY_SLOTS = 1000;
 export async function createBroker(options: BrokerOptions): Promise<Broker> {
   const { guard, metrics, log } = options;
   const persistentWithoutId = new WeakSet<Client>();
+  const keepaliveTooLong = new WeakSet<Client>();
+  const maxKeepalive = options.maxKeepaliveSeconds ?? 0;
   const remoteAddress = (client: Client) =>
     client.req?.socket.remoteAddress ?? (client.conn as { remoteAddress?: string }).remoteAddress;
   const aedes = await Aedes.createBroker({
@@ -63,6 +71,10 @@ export async function createBroker(options: BrokerOptions): Promise<Broker> {
     preConnect(client, packet, done) {
       // MQTT-3.1.3-8: a zero-length client id needs CleanSession=1; refused in authenticate.
       if (packet.clientId === '' && !packet.clean) persistentWithoutId.add(client);
+      if (maxKeepalive > 0) {
+        if (packet.keepalive > maxKeepalive) keepaliveTooLong.add(client);
+        else if (packet.keepalive === 0) packet.keepalive = maxKeepalive;
+      }
       done(null, true);
     },
     authenticate(client, username, password, done) {
@@ -71,6 +83,14 @@ export async function createBroker(options: BrokerOptions): Promise<Broker> {
           'a zero-length client id needs a clean session',
         ) as AuthenticateError;
         error.returnCode = 2; // identifier rejected
+        return done(error, false);
+      }
+      if (keepaliveTooLong.has(client)) {
+        metrics.connectionsDropped.inc({ reason: 'keepalive' });
+        const error = new Error(
+          `keep-alive above the gateway's maximum of ${maxKeepalive} s`,
+        ) as AuthenticateError;
+        error.returnCode = 2; // identifier rejected: 3.1.1 has no code for this
         return done(error, false);
       }
       if (options.console?.isConsole(client)) return done(null, true);
