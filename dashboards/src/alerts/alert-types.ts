@@ -1,0 +1,103 @@
+import type { AlertSeverity } from '@sensegrid/twin';
+
+/** The closed loop's states, in order; `cancelled` is a false alarm. */
+export const ALERT_STATES = [
+  'discovered',
+  'dispatched',
+  'in_progress',
+  'resolved',
+  'evaluated',
+  'cancelled',
+] as const;
+export type AlertState = (typeof ALERT_STATES)[number];
+
+/** Every state before resolved: what `state=open` means to the API. */
+export const OPEN_STATES: readonly AlertState[] = ['discovered', 'dispatched', 'in_progress'];
+
+export const ROLES = ['viewer', 'operator', 'dispatcher', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface AlertPlace {
+  system: string;
+  id: string;
+  name: string;
+}
+
+/** One incident as the list shows it (`GET /api/alerts`, and the `$twin/alerts` messages). */
+export interface AlertSummary {
+  id: string;
+  state: AlertState;
+  severity: AlertSeverity;
+  layer: string;
+  kind: string;
+  title: string;
+  place: AlertPlace;
+  /** The incident's region in every grid system, by system id. */
+  regions: Record<string, { id: string; name: string }>;
+  center?: { lat: number; lon: number };
+  department: string;
+  members: number;
+  devices: number;
+  /** Epoch ms. */
+  openedAt: number;
+  updatedAt: number;
+  lastSignalAt?: number;
+  slaDueAt?: number;
+  overdue: boolean;
+  escalated: number;
+}
+
+export interface AlertMember {
+  /** The device the findings are about, or else the region (risk findings). */
+  device?: string;
+  region?: string;
+  metric?: string;
+  count?: number;
+  kind: string;
+  score: number;
+  firstTs: number;
+  lastTs: number;
+  explanation: string;
+}
+
+export interface AuditEntry {
+  at: number;
+  who: string;
+  role?: string;
+  from?: string | null;
+  to?: string | null;
+  action: string;
+  note?: string | null;
+}
+
+export interface AlertEvaluation {
+  dispatchMs?: number | null;
+  acceptMs?: number | null;
+  resolveMs?: number | null;
+  slaMet?: boolean | null;
+  rating?: number | null;
+  comment?: string | null;
+}
+
+/** `GET /api/alerts/:id`, and what every action returns. */
+export interface AlertDetail extends AlertSummary {
+  brief: string;
+  memberList: AlertMember[];
+  audit: AuditEntry[];
+  evaluation?: AlertEvaluation | null;
+}
+
+/** One department's row of `GET /api/evaluation?by=department`. */
+export interface EvaluationGroup {
+  department: string;
+  alerts: number;
+  resolved: number;
+  falseAlarms: number;
+  falseAlarmRate: number;
+  medianDispatchMs: number | null;
+  medianAcceptMs: number | null;
+  medianResolveMs: number | null;
+  slaCompliance: number | null;
+  ratingMean: number | null;
+  ratings: number;
+}

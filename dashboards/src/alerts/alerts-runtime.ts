@@ -1,0 +1,28 @@
+import { createContext, useContext } from 'react';
+import { useStore } from 'zustand';
+import { createAlertsApi, type AlertsApi } from './alerts-api.ts';
+import { createAlertStore, type AlertStore, type AlertsState } from './alert-store.ts';
+
+/** The alert views' shared parts: their store, and the API signed as the store's session. */
+export interface AlertsRuntime {
+  store: AlertStore;
+  api: AlertsApi;
+}
+
+export function createAlertsRuntime(): AlertsRuntime {
+  const store = createAlertStore();
+  return { store, api: createAlertsApi(() => store.getState().session.token) };
+}
+
+export const AlertsContext = createContext<AlertsRuntime | undefined>(undefined);
+
+export function useAlertsRuntime(): AlertsRuntime {
+  const runtime = useContext(AlertsContext);
+  if (!runtime) throw new Error('useAlertsRuntime outside <AlertsContext.Provider>');
+  return runtime;
+}
+
+/** Subscribes a component to one slice of the alert store. */
+export function useAlerts<T>(select: (state: AlertsState) => T): T {
+  return useStore(useAlertsRuntime().store, select);
+}
