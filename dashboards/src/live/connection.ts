@@ -1,5 +1,6 @@
 import mqtt from 'mqtt';
 import { api } from '../api.ts';
+import { ALERTS_TOPIC, receiveAlertMessage } from '../alerts/alert-messages.ts';
 import type { ConsoleStore } from './console-store.ts';
 import type { LiveBuffers } from './live-buffers.ts';
 
@@ -62,9 +63,12 @@ export async function connectConsole(
   client.on('connect', () => {
     store.setState({ connection: 'live' });
     client.subscribe(FRAMES_TOPIC, { qos: 0 }, () => void resync());
+    client.subscribe(ALERTS_TOPIC, { qos: 0 });
   });
   client.on('close', () => store.setState({ connection: 'offline' }));
-  client.on('message', (_topic, payload) => apply(payload));
+  client.on('message', (topic, payload) =>
+    topic === ALERTS_TOPIC ? receiveAlertMessage(payload) : apply(payload),
+  );
 
   let lastCount = 0;
   let lastAt = performance.now();
