@@ -6,6 +6,7 @@ import type { CityData } from '../api.ts';
 import { useConsole, useRuntime } from '../live/runtime.ts';
 import { mergeOutlines, mergeRegionFills, regionsInView } from './geometry.ts';
 import { valueColor } from './sensor-colors.ts';
+import { RegionAlertLabels } from '../alerts/RegionAlertLabels.tsx';
 
 export interface RegionsProps {
   city: CityData;
@@ -97,6 +98,7 @@ export function Regions({ city }: RegionsProps) {
           <lineBasicMaterial color="#ffd166" />
         </lineSegments>
       )}
+      <RegionAlertLabels regions={regions} />
     </group>
   );
 }
