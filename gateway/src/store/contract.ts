@@ -213,6 +213,29 @@ export function describeReadingStore(name: string, make: () => Promise<ReadingSt
       }
     });
 
+    it('keeps alert points once per tags and time and reads them back by time range', async () => {
+      const point = {
+        ts: T0,
+        department: 'water-utility',
+        layer: 'water',
+        region: 'd-1',
+        severity: 'major',
+        state: 'discovered',
+        alert: 'inc-000001',
+        members: 3,
+        devices: 2,
+        score: 0.85,
+      };
+      const dispatched = { ...point, ts: T0 + 1000, state: 'dispatched' };
+      await store.writeAlertPoints([point, dispatched]);
+      await store.writeAlertPoints([{ ...point, members: 4 }]);
+      expect(await store.alertPoints(T0, T0 + 1000)).toEqual([
+        { ...point, members: 4 },
+        dispatched,
+      ]);
+      expect(await store.alertPoints(T0 + 1, T0 + 999)).toEqual([]);
+    });
+
     it('reports itself healthy', async () => {
       const health = await store.health();
       expect(health.ok).toBe(true);

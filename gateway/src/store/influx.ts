@@ -12,6 +12,7 @@ import {
 } from './influxql.ts';
 import { MEASUREMENT, PLACEMENT_TAGS, SEQ_FIELD, toLineBatches } from './line-protocol.ts';
 import type { ReadingStore, SeriesPoint, SeriesQuery, StoreHealth } from './port.ts';
+import { ALERT_MEASUREMENT, alertLine, alertPointOf, type AlertPoint } from './alert-points.ts';
 
 export { parseInfluxUrl, type InfluxUrlParts } from './influx-url.ts';
 
@@ -172,6 +173,22 @@ export function createInfluxStore(options: InfluxStoreOptions): InfluxReadingSto
     });
   }
 
+  async function writeAlertPoints(points: readonly AlertPoint[]): Promise<void> {
+    for (let i = 0; i < points.length; i += maxLines) {
+      const lines = points.slice(i, i + maxLines).map(alertLine);
+      await writeBody(lines.join('\n'), lines.length);
+    }
+  }
+
+  async function alertPoints(from: number, to: number): Promise<AlertPoint[]> {
+    if (to < from) return [];
+    const alerts = `${quoteIdentifier(database)}..${quoteIdentifier(ALERT_MEASUREMENT)}`;
+    const rows = rowsOf(await query(`SELECT * FROM ${alerts} WHERE ${timeRange(from, to)}`));
+    return rows
+      .map((row) => alertPointOf(row, row.time as number))
+      .sort((a, b) => a.ts - b.ts || (a.alert < b.alert ? -1 : 1));
+  }
+
   async function health(): Promise<StoreHealth> {
     const target = `influx ${endpoint.url}/${database}`;
     try {
@@ -199,6 +216,12 @@ export function createInfluxStore(options: InfluxStoreOptions): InfluxReadingSto
     },
     querySeries,
     scan,
+    writeAlertPoints(points) {
+      const next = writeChain.then(() => writeAlertPoints(points));
+      writeChain = next.catch(() => undefined);
+      return next;
+    },
+    alertPoints,
     health,
     async close() {
       await writeChain;

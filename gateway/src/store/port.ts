@@ -1,4 +1,7 @@
 import type { PlacedReading, Reading } from '@sensegrid/twin';
+import type { AlertPoint } from './alert-points.ts';
+
+export type { AlertPoint } from './alert-points.ts';
 
 /** A query for one metric of one device over a time range. */
 export interface SeriesQuery {
@@ -36,6 +39,10 @@ export interface ReadingStore {
   querySeries(query: SeriesQuery): Promise<SeriesPoint[]>;
   /** Every stored reading of one device in a time range, in time order (values of all metrics). */
   scan(device: string, from: number, to: number): Promise<Reading[]>;
+  /** Stores changes of alerts as points of the `alerts` measurement (idempotent, like readings). */
+  writeAlertPoints(points: readonly AlertPoint[]): Promise<void>;
+  /** Alert points in a time range (inclusive), in time order. */
+  alertPoints(from: number, to: number): Promise<AlertPoint[]>;
   health(): Promise<StoreHealth>;
   close(): Promise<void>;
 }

@@ -5,6 +5,7 @@ import type { PlacedReading, Reading } from '@sensegrid/twin';
 import { SensegridError } from '../errors.ts';
 import type { ReadingStore, SeriesPoint, SeriesQuery, StoreHealth } from './port.ts';
 import { openSqliteSchema, type SqliteStatements } from './sqlite-schema.ts';
+import { sqliteAlertPoints } from './alert-points.ts';
 
 export interface SqliteReadingStore extends ReadingStore {
   readonly kind: 'sqlite';
@@ -19,6 +20,7 @@ export interface SqliteReadingStore extends ReadingStore {
 export function createSqliteStore(path: string): SqliteReadingStore {
   let db: Database.Database | undefined;
   let statements: SqliteStatements | undefined;
+  let alertPoints: ReturnType<typeof sqliteAlertPoints> | undefined;
   const deviceIds = new Map<string, number>();
   const metricIds = new Map<string, number>();
 
@@ -28,6 +30,7 @@ export function createSqliteStore(path: string): SqliteReadingStore {
       if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
       db = new Database(path);
       statements = openSqliteSchema(db);
+      alertPoints = sqliteAlertPoints(db);
       return statements;
     } catch (error) {
       db?.close();
@@ -145,6 +148,14 @@ export function createSqliteStore(path: string): SqliteReadingStore {
     async scan(device, from, to) {
       return scan(device, from, to);
     },
+    async writeAlertPoints(points) {
+      open();
+      if (points.length > 0) alertPoints!.write(points);
+    },
+    async alertPoints(from, to) {
+      open();
+      return to < from ? [] : alertPoints!.read(from, to);
+    },
     async health(): Promise<StoreHealth> {
       const target = `sqlite ${path}`;
       try {
@@ -158,6 +169,7 @@ export function createSqliteStore(path: string): SqliteReadingStore {
       db?.close();
       db = undefined;
       statements = undefined;
+      alertPoints = undefined;
       deviceIds.clear();
       metricIds.clear();
     },
