@@ -37,7 +37,6 @@ export function RegionAlertLabels({ regions }: RegionAlertLabelsProps) {
   }, [regions, live, version]);
 
   const listAlertsOf = (region: CityRegion) => {
-    if (!alerts) return;
     const { filters } = alerts.store.getState();
     alerts.store.setState({ listOpen: true, filters: { ...filters, region: region.name } });
   };

@@ -14,12 +14,11 @@ export function createAlertsRuntime(): AlertsRuntime {
   return { store, api: createAlertsApi(() => store.getState().session.token) };
 }
 
-export const AlertsContext = createContext<AlertsRuntime | undefined>(undefined);
+/** The page's alert runtime by default; a provider may give another (e.g. in a test). */
+export const AlertsContext = createContext<AlertsRuntime>(createAlertsRuntime());
 
 export function useAlertsRuntime(): AlertsRuntime {
-  const runtime = useContext(AlertsContext);
-  if (!runtime) throw new Error('useAlertsRuntime outside <AlertsContext.Provider>');
-  return runtime;
+  return useContext(AlertsContext);
 }
 
 /** Subscribes a component to one slice of the alert store. */

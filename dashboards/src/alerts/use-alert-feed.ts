@@ -12,9 +12,8 @@ const LIST_LIMIT = 500;
  * Keeps the alert store current: loads `GET /api/alerts` for the filters (again whenever the
  * live feed reconnects, since `$twin/alerts` is QoS 0), and merges every live message.
  */
-export function useAlertFeed(consoleStore: ConsoleStore): void {
+export function useAlertFeed(consoleStore: ConsoleStore, token: string | undefined): void {
   const { store, api } = useAlertsRuntime();
-  const token = useAlerts((s) => s.session.token);
   // The region text is matched in the console; only the other filters are asked of the API.
   const query = useAlerts((s) => filtersToQuery({ ...s.filters, region: '' }, LIST_LIMIT));
 

@@ -1,4 +1,8 @@
 import { useEffect } from 'react';
+import { AlertDetail } from '../alerts/AlertDetail.tsx';
+import { AlertList } from '../alerts/AlertList.tsx';
+import { AlertsLive } from '../alerts/AlertsLive.tsx';
+import { EvaluationPanel } from '../alerts/EvaluationPanel.tsx';
 import { connectConsole } from '../live/connection.ts';
 import { useConsole, useRuntime } from '../live/runtime.ts';
 import { CityCanvas } from '../scene/CityCanvas.tsx';
@@ -34,6 +38,7 @@ export function App() {
 
   return (
     <div className="console" data-ready={city && sensors ? 'true' : 'false'}>
+      <AlertsLive />
       <TopBar />
       <LayerPanel />
       <main className="stage" aria-label="City">
@@ -46,8 +51,11 @@ export function App() {
         )}
         <SensorSearch />
         <Legend />
+        <AlertList />
+        <EvaluationPanel />
       </main>
       <aside className="panel right" aria-label="Details">
+        <AlertDetail />
         <SensorPanel />
         {city && <RegionPanel />}
       </aside>

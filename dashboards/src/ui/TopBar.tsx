@@ -1,4 +1,5 @@
 import { useConsole, useRuntime } from '../live/runtime.ts';
+import { AlertsTopBarButtons } from '../alerts/AlertsTopBarButtons.tsx';
 
 /** Brand, breadcrumb and live counters. */
 export function TopBar() {
@@ -11,6 +12,7 @@ export function TopBar() {
         </span>
       </div>
       <Breadcrumb />
+      <AlertsTopBarButtons />
       <Counters />
     </header>
   );
