@@ -10,6 +10,9 @@ import { prepareStore, readTls } from './startup.ts';
 import { CredentialStore } from './guard/credentials.ts';
 import { DeviceRateLimiter } from './guard/rate-limit.ts';
 import { ConnectionGuard } from './guard/connection-guard.ts';
+import { watchTraffic } from './guard/traffic-monitor-setup.ts';
+import type { TrafficMonitor } from './guard/traffic-monitor.ts';
+import type { TrafficOptions } from './guard/traffic/options.ts';
 import { createFindings, type Findings } from './detect/findings.ts';
 import { createGuard } from './guard/guard.ts';
 import { createIngest, type Ingest } from './ingest/ingest.ts';
@@ -34,6 +37,8 @@ export interface GatewayDeps {
   city?: CityModel;
   /** The built console to serve at /. */
   consoleDir?: string;
+  /** Thresholds of the traffic monitor; its defaults otherwise. */
+  traffic?: Partial<TrafficOptions>;
 }
 
 export interface Gateway {
@@ -50,6 +55,8 @@ export interface Gateway {
   readonly findings: Findings;
   /** The live city twin: placement, status, rollups, frames to the console. */
   readonly twin: LiveTwin;
+  /** Each device's usual traffic and what departs from it (`netsec` signals). */
+  readonly traffic: TrafficMonitor;
   /**
    * Everything that raises signals (detectors, risk analysis, the traffic monitor) calls
    * `raise`; the alert loop and tests listen with `onSignal`.
@@ -126,6 +133,12 @@ export function buildGateway(config: Config, deps: GatewayDeps = {}): Gateway {
     reconnectsToBan: config.banAfterReconnects,
     banMs: config.banSeconds * 1000,
   });
+  const trafficWatch = watchTraffic({
+    raise: (signal) => signals.raise(signal),
+    counter: metrics.trafficFindings,
+    log: log.child({ component: 'traffic' }),
+    options: deps.traffic,
+  });
   const limiter = new DeviceRateLimiter({
     messagesPerSecond: config.deviceMessagesPerSec,
     bytesPerSecond: config.deviceBytesPerSec,
@@ -200,6 +213,7 @@ export function buildGateway(config: Config, deps: GatewayDeps = {}): Gateway {
         credentials,
       }),
       console: twin.consoleAccess,
+      traffic: trafficWatch.monitor,
       metrics,
       log,
       onPublish: async (_client, payload, device) => {
@@ -230,6 +244,8 @@ export function buildGateway(config: Config, deps: GatewayDeps = {}): Gateway {
       consoleDir: deps.consoleDir,
       twin,
       findings,
+      traffic: trafficWatch.monitor,
+      connectionGuard,
     });
     broker.attachWebSocket(http.server, '/mqtt');
     await http.listen({ port: config.httpPort, host: config.host });
@@ -240,6 +256,7 @@ export function buildGateway(config: Config, deps: GatewayDeps = {}): Gateway {
   async function shutdown(): Promise<{ drained: boolean }> {
     clearInterval(credentialWatch);
     clearInterval(silenceCheck);
+    trafficWatch.stop();
     twin.close();
     await http?.close();
     await broker?.close();
@@ -266,6 +283,7 @@ export function buildGateway(config: Config, deps: GatewayDeps = {}): Gateway {
     metrics,
     findings,
     twin,
+    traffic: trafficWatch.monitor,
     signals,
     get ingest() {
       if (!ingest) throw new Error('the gateway has not started');

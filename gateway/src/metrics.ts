@@ -92,6 +92,12 @@ export function createMetrics() {
       labelNames: ['kind'],
       registers: [registry],
     }),
+    trafficFindings: new Counter({
+      name: 'sensegrid_traffic_findings_total',
+      help: 'Abnormal traffic found by the traffic monitor, by kind',
+      labelNames: ['kind'],
+      registers: [registry],
+    }),
     readingsStored: new Counter({
       name: 'sensegrid_readings_stored_total',
       help: 'Readings confirmed by the store',

@@ -12,6 +12,9 @@ import { BadRequest, parseSeriesQuery } from './query.ts';
 import type { Findings } from '../detect/findings.ts';
 import { registerTwinRoutes } from './twin-routes.ts';
 import type { LiveTwin } from '../twin-state/live-twin.ts';
+import { registerSecurityRoutes } from './security-routes.ts';
+import type { TrafficMonitor } from '../guard/traffic-monitor.ts';
+import type { ConnectionGuard } from '../guard/connection-guard.ts';
 
 export interface ApiDeps {
   store: ReadingStore;
@@ -28,6 +31,10 @@ export interface ApiDeps {
   consoleDir?: string;
   /** The live twin; its routes (/api/city, /api/regions, /api/layers...) are served when given. */
   twin?: LiveTwin;
+  /** The traffic monitor; /api/security is served when given. */
+  traffic?: TrafficMonitor;
+  /** The connection guard; its bans are listed and lifted at /api/bans. */
+  connectionGuard?: ConnectionGuard;
 }
 
 /** The HTTP API and the console, built without listening so tests can inject requests. */
@@ -94,6 +101,12 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   });
 
   if (deps.twin) await registerTwinRoutes(app, deps.twin);
+  if (deps.traffic) {
+    await registerSecurityRoutes(app, {
+      traffic: deps.traffic,
+      connectionGuard: deps.connectionGuard,
+    });
+  }
 
   if (deps.consoleDir && existsSync(deps.consoleDir)) {
     await app.register(fastifyStatic, { root: deps.consoleDir });

@@ -10,6 +10,7 @@ import type { ConnectionGuard } from '../guard/connection-guard.ts';
 import type { DeviceTopic } from '../ingest/topics.ts';
 import type { Metrics } from '../metrics.ts';
 import type { ConsoleAccess } from '../twin-state/console-access.ts';
+import type { TrafficMonitor } from '../guard/traffic-monitor.ts';
 import type { SessionPersistence } from './sessions.ts';
 import { createRouter } from './router.ts';
 import { guardPacketSize } from '../guard/packet-size.ts';
@@ -37,7 +38,15 @@ export interface BrokerOptions {
   persistence?: SessionPersistence;
   /** Read-only console clients and the `$twin/` topics (see twin-state/console-access.ts). */
   console?: ConsoleAccess;
+  /** Told of connections, failed logins and publishes (the traffic monitor). */
+  traffic?: TrafficObserver;
 }
+
+/** What the broker tells the traffic monitor; times are epoch ms. */
+export type TrafficObserver = Pick<
+  TrafficMonitor,
+  'published' | 'connected' | 'disconnected' | 'authFailed'
+>;
 
 export interface Broker {
   aedes: Aedes;
@@ -114,6 +123,7 @@ export async function createBroker(options: BrokerOptions): Promise<Broker> {
             return refuse(5, `client id banned: ${flapping.reason}`);
           }
           metrics.authFailures.inc({ code: String(result.code) });
+          options.traffic?.authFailed(remoteAddress(client), client.id, Date.now());
           const ban = options.connectionGuard?.authFailed(remoteAddress(client));
           if (ban)
             log.warn({ address: remoteAddress(client), reason: ban.reason }, 'address banned');
@@ -130,6 +140,7 @@ export async function createBroker(options: BrokerOptions): Promise<Broker> {
       if (!client) return done(null); // the will of a client that is gone
       const consoleRefusal = options.console?.refusePublish(client, packet.topic);
       if (consoleRefusal) return done(new Error(consoleRefusal));
+      options.traffic?.published(client.id, packet.topic, packet.payload.length, Date.now());
       const decision = guard.authorizePublish(client, packet.topic);
       if (!decision.allow) {
         log.warn(
@@ -153,6 +164,19 @@ export async function createBroker(options: BrokerOptions): Promise<Broker> {
 
   aedes.on('client', () => metrics.clients.inc());
   aedes.on('clientDisconnect', () => metrics.clients.dec());
+  if (options.traffic) {
+    const traffic = options.traffic;
+    // A closed socket forgets its peer: the address is kept from the connect.
+    const addresses = new WeakMap<Client, string | undefined>();
+    aedes.on('client', (client) => {
+      if (options.console?.isConsole(client)) return;
+      addresses.set(client, remoteAddress(client));
+      traffic.connected(client.id, addresses.get(client), Date.now());
+    });
+    aedes.on('clientDisconnect', (client) => {
+      if (addresses.has(client)) traffic.disconnected(client.id, addresses.get(client), Date.now());
+    });
+  }
   aedes.on('clientError', (client, error) => {
     log.debug({ client: client?.id, err: error.message }, 'client error');
   });

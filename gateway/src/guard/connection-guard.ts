@@ -79,6 +79,18 @@ export class ConnectionGuard {
     return this.activeBan(`client:${clientId}`);
   }
 
+  /**
+   * Lifts a ban (`address:<ip>` or `client:<id>`) and forgets the failures or connections
+   * that led to it; returns whether one was in force.
+   */
+  unban(key: string): boolean {
+    const lifted = this.activeBan(key) !== undefined;
+    this.banned.delete(key);
+    if (key.startsWith('address:')) this.failures.delete(key.slice('address:'.length));
+    if (key.startsWith('client:')) this.connects.delete(key.slice('client:'.length));
+    return lifted;
+  }
+
   bans(): Ban[] {
     return [...this.banned.keys()].map((key) => this.activeBan(key)).filter((b): b is Ban => !!b);
   }
