@@ -1,0 +1,271 @@
+import type { Logger } from 'pino';
+import type { Counter, Gauge } from 'prom-client';
+import type { Operator } from '../auth/roles.ts';
+import type { AlertPoint } from '../store/port.ts';
+import type { TwinState } from '../twin-state/twin-state.ts';
+import { openAlertDb, type AlertDb } from './alert-db.ts';
+import { evaluate, type EvaluationGrouping } from './evaluation.ts';
+import { IncidentBook, SYSTEM_NAME, type AlertChange } from './incident-book.ts';
+import { isOpenState, type Alert, type PersonAction } from './model.ts';
+import { ADMIN_SYSTEM, createSignalPlacer, regionName } from './placement.ts';
+import type { AlertRules } from './rules.ts';
+import type { Signal } from './signal.ts';
+import { detailOf, summaryOf, type AlertDetail, type AlertSummary } from './summary.ts';
+import { needsEscalation } from './workflow.ts';
+import { AlertRollups } from './alert-rollups.ts';
+import { createPointWriter, type PointWriter } from './point-writer.ts';
+
+/** The MQTT topic every alert change is published on, as `{ "alert": AlertSummary }`. */
+export const ALERTS_TOPIC = '$twin/alerts';
+
+export interface AlertLoopMetrics {
+  falseAlarms: Counter<'layer' | 'kind'>;
+  alertSignals: Counter<'outcome'>;
+  alertEscalations: Counter<'severity'>;
+  alertsOpen: Gauge<'severity'>;
+}
+
+export interface AlertLoopOptions {
+  /** The SQLite file of the workflow state (`<dataDir>/alerts.db`). */
+  dbPath: string;
+  rules: AlertRules;
+  twin: TwinState;
+  log: Logger;
+  metrics?: AlertLoopMetrics;
+  /** Where alert points go for charts (the reading store). */
+  store?: { writeAlertPoints(points: readonly AlertPoint[]): Promise<void> };
+  /** Wall clock for people's actions and SLA checks. */
+  now?: () => number;
+  /** How often overdue steps are looked for, in ms. 10,000 by default. */
+  escalationCheckMs?: number;
+}
+
+export interface AlertFilter {
+  states?: readonly string[];
+  layer?: string;
+  region?: string;
+  severities?: readonly string[];
+  limit?: number;
+}
+
+export interface PersonRequest {
+  action: PersonAction;
+  operator: Operator;
+  note?: string;
+  department?: string;
+  rating?: number;
+  comment?: string;
+}
+
+export type ActOutcome =
+  | { ok: true; alert: AlertDetail }
+  | { ok: false; refusal: 'not_found' | 'forbidden' | 'invalid_transition'; message: string };
+
+/**
+ * The alert loop: signals in, incidents out. Each change is written through to SQLite in one
+ * transaction, then published on `$twin/alerts`, counted in the twin's rollups and written to
+ * the store as a point. Signal handling is synchronous, so concurrent findings never race.
+ */
+export class AlertLoop {
+  readonly book: IncidentBook;
+  private readonly db: AlertDb;
+  private readonly now: () => number;
+  private readonly rollups: AlertRollups;
+  private readonly points: PointWriter;
+  private readonly listeners = new Set<(summary: AlertSummary) => void>();
+  private publisher: ((topic: string, payload: Buffer) => void) | undefined;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly options: AlertLoopOptions) {
+    this.now = options.now ?? Date.now;
+    const twin = options.twin;
+    this.book = new IncidentBook(options.rules, createSignalPlacer(twin), (id) =>
+      regionName(twin, id),
+    );
+    this.db = openAlertDb(options.dbPath);
+    const loaded = this.db.load();
+    this.book.restore(loaded.alerts, loaded.state);
+    this.rollups = new AlertRollups(twin, options.metrics?.alertsOpen);
+    for (const alert of this.book.alerts.values()) this.rollups.sync(alert);
+    this.points = createPointWriter(options.store, options.log);
+  }
+
+  /** Takes one signal (the gateway's signal hub calls this). */
+  readonly onSignal = (signal: Signal): void => {
+    try {
+      const { outcome, changes } = this.book.absorb(signal);
+      this.options.metrics?.alertSignals.inc({ outcome });
+      this.commit(changes);
+    } catch (error) {
+      this.options.log.error({ err: error, kind: signal.kind }, 'a signal could not be handled');
+    }
+  };
+
+  /** Signal time moved on (newer readings): quiet conditions clear, held ones resolve. */
+  observeTime(tsMs: number): void {
+    if (tsMs > this.book.state.clockMs) this.commit(this.book.advance(tsMs));
+  }
+
+  /** Publishes alert changes through `publish` (the broker, once it runs). */
+  attachPublisher(publish: (topic: string, payload: Buffer) => void): void {
+    this.publisher = publish;
+  }
+
+  /** Calls `listener` with every changed alert; returns its unsubscribe. */
+  subscribe(listener: (summary: AlertSummary) => void): () => void {
+    this.listeners.add(listener);
+    return () => void this.listeners.delete(listener);
+  }
+
+  /** Starts the escalation timer. */
+  start(): void {
+    this.timer = setInterval(
+      () => this.checkEscalations(),
+      this.options.escalationCheckMs ?? 10_000,
+    );
+    this.timer.unref();
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.timer);
+    await this.points.flush();
+    this.db.close();
+  }
+
+  list(filter: AlertFilter = {}): AlertSummary[] {
+    const now = this.now();
+    const states = filter.states?.flatMap((s) =>
+      s === 'open' ? ['discovered', 'dispatched', 'in_progress'] : [s],
+    );
+    const out: AlertSummary[] = [];
+    const all = [...this.book.alerts.values()].sort((a, b) => b.seq - a.seq);
+    for (const alert of all) {
+      if (out.length >= (filter.limit ?? 100)) break;
+      if (states && !states.includes(alert.state)) continue;
+      if (filter.layer && alert.layer !== filter.layer) continue;
+      if (filter.severities && !filter.severities.includes(alert.severity)) continue;
+      if (filter.region && !inRegion(alert, filter.region)) continue;
+      out.push(summaryOf(alert, this.options.rules, now));
+    }
+    return out;
+  }
+
+  detail(id: string): AlertDetail | undefined {
+    const alert = this.book.alerts.get(id);
+    return alert ? this.toDetail(alert) : undefined;
+  }
+
+  /** A person's workflow step; refused steps change nothing. */
+  act(id: string, request: PersonRequest): ActOutcome {
+    const alert = this.book.alerts.get(id);
+    if (!alert)
+      return {
+        ok: false,
+        refusal: 'not_found',
+        message: `there is no alert ${id}; GET /api/alerts lists them.`,
+      };
+    const before = { state: alert.state, severity: alert.severity };
+    const at = Math.max(this.now(), alert.updatedAt);
+    const result = this.book.act(alert, {
+      action: request.action,
+      actor: request.operator.role,
+      who: request.operator.name,
+      at,
+      ...(request.note !== undefined ? { note: request.note } : {}),
+      ...(request.department !== undefined ? { department: request.department } : {}),
+      ...(request.rating !== undefined ? { rating: request.rating } : {}),
+      ...(request.comment !== undefined ? { comment: request.comment } : {}),
+    });
+    if (!result.ok) return result;
+    this.commit([{ alert: result.alert, before, audit: [result.entry], at }]);
+    if (request.action === 'cancel') {
+      this.options.metrics?.falseAlarms.inc({ layer: result.alert.layer, kind: result.alert.kind });
+    }
+    return { ok: true, alert: this.toDetail(result.alert) };
+  }
+
+  /** Escalates every open alert whose current step is overdue; returns how many. */
+  checkEscalations(): number {
+    const now = this.now();
+    const changes: AlertChange[] = [];
+    for (const alert of [...this.book.alerts.values()]) {
+      if (!isOpenState(alert.state) || !needsEscalation(alert, this.options.rules, now)) continue;
+      const before = { state: alert.state, severity: alert.severity };
+      const step =
+        alert.state === 'discovered'
+          ? 'dispatch'
+          : alert.state === 'dispatched'
+            ? 'acceptance'
+            : 'resolution';
+      const at = Math.max(now, alert.updatedAt);
+      const result = this.book.act(alert, {
+        action: 'escalate',
+        actor: 'system',
+        who: SYSTEM_NAME,
+        at,
+        note: `${step} overdue (SLA for ${alert.severity})`,
+      });
+      if (!result.ok) continue;
+      changes.push({ alert: result.alert, before, audit: [result.entry], at });
+      this.options.metrics?.alertEscalations.inc({ severity: alert.severity });
+      this.options.log.warn(
+        { alert: alert.id, department: alert.department, step },
+        'alert escalated: step overdue',
+      );
+    }
+    this.commit(changes);
+    return changes.length;
+  }
+
+  evaluation(by: EvaluationGrouping, from?: number, to?: number) {
+    return evaluate(this.book.alerts.values(), by, from, to);
+  }
+
+  private toDetail(alert: Alert): AlertDetail {
+    const systems = this.options.twin.city.gridSystems;
+    const systemName = (id: string) =>
+      id === ADMIN_SYSTEM
+        ? 'Administrative district'
+        : (systems.find((s) => s.id === id)?.name ?? id);
+    return detailOf(alert, this.options.rules, this.now(), systemName);
+  }
+
+  private commit(changes: readonly AlertChange[]): void {
+    if (changes.length === 0) return;
+    this.db.save(changes, this.book.state);
+    const now = this.now();
+    const latest = new Map<string, Alert>();
+    for (const change of changes) {
+      latest.set(change.alert.id, change.alert);
+      this.points.add(pointOf(change));
+    }
+    for (const alert of latest.values()) {
+      this.rollups.sync(alert);
+      const summary = summaryOf(alert, this.options.rules, now);
+      this.publisher?.(ALERTS_TOPIC, Buffer.from(JSON.stringify({ alert: summary })));
+      for (const listener of this.listeners) listener(summary);
+    }
+  }
+}
+
+function inRegion(alert: Alert, region: string): boolean {
+  return alert.place.id === region || Object.values(alert.regions).some((r) => r.id === region);
+}
+
+function pointOf(change: AlertChange): AlertPoint {
+  const { alert } = change;
+  const devices = new Set<string>();
+  for (const m of alert.members.values()) if (m.device !== undefined) devices.add(m.device);
+  return {
+    ts: change.at,
+    department: alert.department,
+    layer: alert.layer,
+    region: alert.place.id,
+    severity: alert.severity,
+    state: alert.state,
+    alert: alert.id,
+    members: alert.members.size,
+    devices: devices.size,
+    score: alert.maxScore,
+  };
+}

@@ -1,0 +1,330 @@
+import { findLayer, type AlertSeverity } from '@sensegrid/twin';
+import { alertId, isOpenState, type Alert, type AlertMember, type AuditEntry } from './model.ts';
+import type { PlaceSignal, SignalPlace } from './placement.ts';
+import { routeAlert, type AlertRules } from './rules.ts';
+import { severityOf, severityRank } from './severity.ts';
+import type { Signal } from './signal.ts';
+import { applyAction, type ActionRequest, type ActionResult } from './workflow.ts';
+
+/** One change to one alert, for persistence, live updates and rollups. */
+export interface AlertChange {
+  alert: Alert;
+  /** State and severity before the change; null for a new alert. */
+  before: { state: Alert['state']; severity: AlertSeverity } | null;
+  /** The member that a signal added or updated. */
+  member?: AlertMember;
+  /** The timeline entry a signal appended. */
+  point?: [number, number];
+  /** Audit entries appended by this change. */
+  audit: AuditEntry[];
+  /** When it happened (signal time for signals, the action's time for actions). */
+  at: number;
+}
+
+export type SignalOutcome = 'opened' | 'joined' | 'cleared' | 'muted' | 'below_open_score';
+
+/** What the book keeps across restarts besides the alerts. */
+export interface BookState {
+  nextSeq: number;
+  /** The newest signal time seen. */
+  clockMs: number;
+  /** Mute key to signal time until which it is muted. */
+  mutes: Map<string, number>;
+}
+
+export const SYSTEM_NAME = 'sensegrid';
+
+/**
+ * The incidents of the city in memory, and the rules that group findings into them: one open
+ * alert per district and layer; a finding joins it while it is open, its condition clears after
+ * a quiet time, and it auto-resolves once clear for the hold time. Time is the signals' own, so
+ * the same signals in the same order give the same alerts, ids and times. Nothing here does I/O.
+ */
+export class IncidentBook {
+  readonly alerts = new Map<string, Alert>();
+  private readonly open = new Map<string, Alert>();
+  readonly state: BookState = { nextSeq: 1, clockMs: -Infinity, mutes: new Map() };
+
+  constructor(
+    private readonly rules: AlertRules,
+    private readonly place: PlaceSignal,
+    private readonly regionName: (id: string) => string,
+  ) {}
+
+  /** Puts back alerts and state loaded from storage. */
+  restore(alerts: Iterable<Alert>, state: BookState): void {
+    Object.assign(this.state, state);
+    for (const alert of alerts) this.put(alert);
+  }
+
+  /** Takes one signal; returns the outcome and every change it caused (older alerts first). */
+  absorb(signal: Signal): { outcome: SignalOutcome; changes: AlertChange[]; alert?: Alert } {
+    const changes = this.advance(signal.tsMs);
+    const where = this.place(signal);
+    const key = correlationKey(where.place.id, signal.layer);
+    const existing = this.open.get(key);
+    if (signal.clear) {
+      if (!existing) return { outcome: 'cleared', changes };
+      const change = this.clearMember(existing, signal);
+      return {
+        outcome: 'cleared',
+        changes: change ? [...changes, change] : changes,
+        alert: existing,
+      };
+    }
+    const muteUntil = this.state.mutes.get(`${key}\u0000${signal.kind}`);
+    if (muteUntil !== undefined && signal.tsMs < muteUntil) return { outcome: 'muted', changes };
+    if (existing) {
+      changes.push(...this.join(existing, signal, where));
+      return { outcome: 'joined', changes, alert: this.alerts.get(existing.id) };
+    }
+    if (signal.score < this.rules.timing.openScore) return { outcome: 'below_open_score', changes };
+    const created = this.create(signal, where);
+    changes.push(...created);
+    return { outcome: 'opened', changes, alert: this.alerts.get(created[0]!.alert.id) };
+  }
+
+  /**
+   * Moves signal time to `tsMs` (never backwards): conditions quiet for the quiet time turn
+   * clear, and alerts clear for the hold time resolve themselves.
+   */
+  advance(tsMs: number): AlertChange[] {
+    if (!(tsMs > this.state.clockMs)) return [];
+    this.state.clockMs = tsMs;
+    const { quietMs, holdMs } = this.rules.timing;
+    const changes: AlertChange[] = [];
+    for (const alert of [...this.open.values()]) {
+      const before = { state: alert.state, severity: alert.severity };
+      let changed = false;
+      if (alert.clearSince === null && alert.lastSignalAt + quietMs <= tsMs) {
+        alert.clearSince = alert.lastSignalAt + quietMs;
+        alert.updatedAt = Math.max(alert.updatedAt, alert.clearSince);
+        changed = true;
+      }
+      if (alert.clearSince !== null && alert.clearSince + holdMs <= tsMs) {
+        const at = alert.clearSince + holdMs;
+        const minutes = Math.round((holdMs / 60_000) * 10) / 10;
+        const note = `condition clear for ${minutes} min`;
+        const result = this.act(alert, {
+          action: 'auto_resolve',
+          actor: 'system',
+          who: SYSTEM_NAME,
+          at,
+          note,
+        });
+        if (result.ok) {
+          changes.push({ alert: result.alert, before, audit: [result.entry], at });
+          continue;
+        }
+      }
+      if (changed) changes.push({ alert, before, audit: [], at: alert.clearSince! });
+    }
+    for (const [key, until] of this.state.mutes) if (until <= tsMs) this.state.mutes.delete(key);
+    return changes;
+  }
+
+  /** Applies a workflow step and keeps the book in line with the new state. */
+  act(alert: Alert, request: ActionRequest): ActionResult {
+    const result = applyAction(alert, request, this.rules);
+    if (!result.ok) return result;
+    this.put(result.alert);
+    if (request.action === 'cancel') this.mute(result.alert);
+    return result;
+  }
+
+  /** Whether signals at this place, layer and kind are muted at signal time `tsMs`. */
+  isMuted(placeId: string, layer: string, kind: string, tsMs: number): boolean {
+    const until = this.state.mutes.get(`${correlationKey(placeId, layer)}\u0000${kind}`);
+    return until !== undefined && tsMs < until;
+  }
+
+  private put(alert: Alert): void {
+    this.alerts.set(alert.id, alert);
+    const key = correlationKey(alert.place.id, alert.layer);
+    const holder = this.open.get(key);
+    if (isOpenState(alert.state)) {
+      if (!holder || holder.id === alert.id) this.open.set(key, alert);
+    } else if (holder?.id === alert.id) this.open.delete(key);
+  }
+
+  /** A false alarm: its finding kinds at its place and layer are muted for the mute time. */
+  private mute(alert: Alert): void {
+    const until = Math.max(this.state.clockMs, alert.lastSignalAt) + this.rules.timing.muteMs;
+    const key = correlationKey(alert.place.id, alert.layer);
+    for (const member of alert.members.values())
+      this.state.mutes.set(`${key}\u0000${member.kind}`, until);
+  }
+
+  private create(signal: Signal, where: SignalPlace): AlertChange[] {
+    const seq = this.state.nextSeq++;
+    const alert: Alert = {
+      id: alertId(seq),
+      seq,
+      state: 'discovered',
+      severity: 'warning',
+      layer: signal.layer,
+      kind: signal.kind,
+      place: where.place,
+      regions: {},
+      ...(where.center ? { center: where.center } : {}),
+      department: this.rules.defaultDepartment,
+      rule: 'default',
+      openedAt: signal.tsMs,
+      updatedAt: signal.tsMs,
+      lastSignalAt: signal.tsMs,
+      clearSince: null,
+      findings: 0,
+      maxScore: 0,
+      flaps: 0,
+      escalated: 0,
+      escalatedStep: null,
+      dispatchedAt: null,
+      acceptedAt: null,
+      resolvedAt: null,
+      evaluation: null,
+      members: new Map(),
+      timeline: [],
+      audit: [],
+    };
+    const entry: AuditEntry = {
+      at: signal.tsMs,
+      who: SYSTEM_NAME,
+      role: 'system',
+      from: null,
+      to: 'discovered',
+      action: 'discover',
+      note: signal.explanation,
+    };
+    alert.audit.push(entry);
+    this.put(alert);
+    const [first, ...rest] = this.join(alert, signal, where);
+    return [{ ...first!, before: null, audit: [entry, ...first!.audit] }, ...rest];
+  }
+
+  private join(alert: Alert, signal: Signal, where: SignalPlace): AlertChange[] {
+    const before = { state: alert.state, severity: alert.severity };
+    const memberKey = `${signal.device ?? signal.region?.id ?? ''}\u0000${signal.metric ?? ''}\u0000${signal.kind}`;
+    let member = alert.members.get(memberKey);
+    if (!member) {
+      member = {
+        key: memberKey,
+        ...(signal.device !== undefined ? { device: signal.device } : {}),
+        ...(signal.region !== undefined ? { region: signal.region.id } : {}),
+        ...(signal.metric !== undefined ? { metric: signal.metric } : {}),
+        kind: signal.kind,
+        count: 0,
+        score: 0,
+        firstTs: signal.tsMs,
+        lastTs: signal.tsMs,
+        explanation: signal.explanation,
+        cleared: false,
+        regions: where.regions,
+      };
+      alert.members.set(memberKey, member);
+    }
+    member.count++;
+    member.score = Math.max(member.score, signal.score);
+    member.firstTs = Math.min(member.firstTs, signal.tsMs);
+    if (signal.tsMs >= member.lastTs) member.explanation = signal.explanation;
+    member.lastTs = Math.max(member.lastTs, signal.tsMs);
+    member.cleared = false;
+    if (alert.clearSince !== null) {
+      alert.clearSince = null;
+      alert.flaps++;
+    }
+    alert.findings++;
+    alert.maxScore = Math.max(alert.maxScore, signal.score);
+    alert.openedAt = Math.min(alert.openedAt, signal.tsMs);
+    alert.lastSignalAt = Math.max(alert.lastSignalAt, signal.tsMs);
+    alert.updatedAt = Math.max(alert.updatedAt, signal.tsMs);
+    const point: [number, number] = [signal.tsMs, signal.score];
+    alert.timeline.push(point);
+    this.summarise(alert);
+    const change: AlertChange = { alert, before, member, point, audit: [], at: signal.tsMs };
+    return [change, ...this.route(alert, signal.tsMs)];
+  }
+
+  /** Severity, dominant kind, regions and title from the members. */
+  private summarise(alert: Alert): void {
+    const devices = new Set<string>();
+    const kinds = new Map<string, number>();
+    const regionCounts = new Map<string, Map<string, number>>();
+    for (const m of alert.members.values()) {
+      devices.add(m.device ?? `region:${m.region ?? ''}`);
+      kinds.set(m.kind, (kinds.get(m.kind) ?? 0) + m.count);
+      for (const [system, id] of Object.entries(m.regions)) {
+        let counts = regionCounts.get(system);
+        if (!counts) regionCounts.set(system, (counts = new Map()));
+        counts.set(id, (counts.get(id) ?? 0) + 1);
+      }
+    }
+    const severity = severityOf(alert.maxScore, alert.layer, devices.size);
+    if (severityRank(severity) < severityRank(alert.severity)) alert.severity = severity;
+    alert.kind = mostCommon(kinds) ?? alert.kind;
+    const regions: Alert['regions'] = {};
+    for (const [system, counts] of regionCounts) {
+      const id = system === 'admin' ? alert.place.id : mostCommon(counts)!;
+      regions[system] = { id, name: this.regionName(id) };
+    }
+    alert.regions = regions;
+  }
+
+  /** Routes a discovered alert (again, as its severity grows) and auto-dispatches when told. */
+  private route(alert: Alert, at: number): AlertChange[] {
+    if (alert.state !== 'discovered') return [];
+    const route = routeAlert(this.rules, alert);
+    alert.department = route.department;
+    alert.rule = route.rule;
+    if (!route.autoDispatch) return [];
+    const before = { state: alert.state, severity: alert.severity };
+    const note = `rule ${route.rule}`;
+    const result = this.act(alert, {
+      action: 'auto_dispatch',
+      actor: 'system',
+      who: SYSTEM_NAME,
+      at,
+      note,
+      department: route.department,
+    });
+    return result.ok ? [{ alert: result.alert, before, audit: [result.entry], at }] : [];
+  }
+
+  private clearMember(alert: Alert, signal: Signal): AlertChange | undefined {
+    const before = { state: alert.state, severity: alert.severity };
+    const source = signal.device ?? signal.region?.id;
+    let touched = false;
+    for (const m of alert.members.values()) {
+      if ((m.device ?? m.region) === source && !m.cleared) {
+        m.cleared = true;
+        touched = true;
+      }
+    }
+    if (!touched) return undefined;
+    if (alert.clearSince === null && [...alert.members.values()].every((m) => m.cleared)) {
+      alert.clearSince = Math.max(signal.tsMs, alert.lastSignalAt);
+      alert.updatedAt = Math.max(alert.updatedAt, alert.clearSince);
+    }
+    return { alert, before, audit: [], at: signal.tsMs };
+  }
+}
+
+export const correlationKey = (placeId: string, layer: string): string =>
+  `${placeId}\u0000${layer}`;
+
+function mostCommon(counts: Map<string, number>): string | undefined {
+  let best: string | undefined;
+  let bestCount = -1;
+  for (const [key, count] of counts) {
+    if (count > bestCount) {
+      best = key;
+      bestCount = count;
+    }
+  }
+  return best;
+}
+
+/** "Water network level shift in Riverside". */
+export function alertTitle(alert: Pick<Alert, 'layer' | 'kind' | 'place'>): string {
+  const layer = findLayer(alert.layer)?.name ?? alert.layer;
+  return `${layer} ${alert.kind.replace(/_/g, ' ')} in ${alert.place.name}`;
+}

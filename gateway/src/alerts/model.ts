@@ -1,0 +1,134 @@
+import type { AlertSeverity } from '@sensegrid/twin';
+import type { Role } from '../auth/roles.ts';
+
+/** Workflow states of an alert, in the order the loop normally visits them. */
+export const ALERT_STATES = [
+  'discovered',
+  'dispatched',
+  'in_progress',
+  'resolved',
+  'evaluated',
+  'cancelled',
+] as const;
+export type AlertState = (typeof ALERT_STATES)[number];
+
+/** States in which the condition is still being handled (`open` in the API). */
+export const OPEN_STATES: readonly AlertState[] = ['discovered', 'dispatched', 'in_progress'];
+
+export const isOpenState = (state: AlertState): boolean => OPEN_STATES.includes(state);
+
+/** What people (and the loop itself) can do to an alert. */
+export const ALERT_ACTIONS = [
+  'dispatch',
+  'accept',
+  'resolve',
+  'evaluate',
+  'reopen',
+  'cancel',
+  'auto_dispatch',
+  'auto_resolve',
+  'escalate',
+] as const;
+export type AlertAction = (typeof ALERT_ACTIONS)[number];
+
+/** The actions the HTTP API offers; the others are the loop's own. */
+export const PERSON_ACTIONS = [
+  'dispatch',
+  'accept',
+  'resolve',
+  'evaluate',
+  'reopen',
+  'cancel',
+] as const;
+export type PersonAction = (typeof PERSON_ACTIONS)[number];
+
+/** A role of a person, or the loop acting on its own (auto-dispatch, auto-resolve, escalation). */
+export type Actor = Role | 'system';
+
+/** A place in one grid system. */
+export interface PlaceRef {
+  system: string;
+  id: string;
+  name: string;
+}
+
+/** The findings of one device (or region), metric and kind inside an alert. */
+export interface AlertMember {
+  key: string;
+  device?: string;
+  region?: string;
+  metric?: string;
+  kind: string;
+  count: number;
+  score: number;
+  firstTs: number;
+  lastTs: number;
+  explanation: string;
+  /** The member's own condition is over (its source sent a clear signal). */
+  cleared: boolean;
+  /** The member's region in every grid system. */
+  regions: Record<string, string>;
+}
+
+/** One entry of the audit trail. `at` is the signal time for the loop's own steps. */
+export interface AuditEntry {
+  at: number;
+  who: string;
+  role: Actor;
+  from: AlertState | null;
+  to: AlertState;
+  action: AlertAction | 'discover';
+  note: string;
+}
+
+export interface Evaluation {
+  /** From the first finding to the first dispatch; null when never dispatched. */
+  dispatchMs: number | null;
+  /** From the first dispatch to acceptance; null when never accepted. */
+  acceptMs: number | null;
+  /** From the first finding to resolution. */
+  resolveMs: number;
+  slaMet: boolean;
+  rating: number | null;
+  comment: string | null;
+}
+
+/** An incident: one place, one layer, overlapping time, many member findings. */
+export interface Alert {
+  id: string;
+  /** 1, 2, ... in the order the signals opened them. */
+  seq: number;
+  state: AlertState;
+  severity: AlertSeverity;
+  layer: string;
+  /** The dominant finding kind. */
+  kind: string;
+  place: PlaceRef;
+  regions: Record<string, { id: string; name: string }>;
+  center?: { lat: number; lon: number };
+  department: string;
+  /** The rule that chose the department (for the brief). */
+  rule: string;
+  openedAt: number;
+  updatedAt: number;
+  lastSignalAt: number;
+  /** Signal time since which the condition is clear; null while active. */
+  clearSince: number | null;
+  findings: number;
+  maxScore: number;
+  /** Times the condition cleared and came back before the hold time was over. */
+  flaps: number;
+  escalated: number;
+  /** The state whose SLA step has been escalated (each step escalates once). */
+  escalatedStep: AlertState | null;
+  dispatchedAt: number | null;
+  acceptedAt: number | null;
+  resolvedAt: number | null;
+  evaluation: Evaluation | null;
+  members: Map<string, AlertMember>;
+  /** [signal time, score] of every finding, for the brief's evolution. */
+  timeline: [number, number][];
+  audit: AuditEntry[];
+}
+
+export const alertId = (seq: number): string => `inc-${String(seq).padStart(6, '0')}`;

@@ -1,0 +1,257 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { AlertLoop } from '../src/alerts/alert-loop.ts';
+import { builtInRules, parseAlertRules, type AlertRules } from '../src/alerts/rules.ts';
+import { T0, addDevicesIn, findingOf, sensorsIn, testTwin } from '../src/alerts/test-city.ts';
+import type { TwinState } from '../src/twin-state/twin-state.ts';
+
+const MINUTE = 60_000;
+const { quietMs, holdMs, muteMs } = builtInRules().timing;
+let dir: string;
+let loops: AlertLoop[] = [];
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'sensegrid-alerts-'));
+});
+afterEach(async () => {
+  for (const loop of loops) await loop.close();
+  loops = [];
+  await rm(dir, { recursive: true, force: true });
+});
+
+function startLoop(twin: TwinState, rules: AlertRules = builtInRules(), file = 'alerts.db') {
+  const loop = new AlertLoop({
+    dbPath: join(dir, file),
+    rules,
+    twin,
+    log: pino({ level: 'silent' }),
+    now: () => T0 + 10 * MINUTE,
+  });
+  loops.push(loop);
+  return loop;
+}
+
+const pause = () => new Promise((resolve) => setTimeout(resolve, Math.random() * 5));
+
+describe('correlating findings into incidents', () => {
+  it('makes one incident of a burst of 30 findings from 12 devices arriving concurrently', async () => {
+    const twin = testTwin();
+    const loop = startLoop(twin);
+    const devices = sensorsIn(twin, 'd02', 'water').slice(0, 12);
+    const signals = Array.from({ length: 30 }, (_, i) =>
+      findingOf(devices[i % 12]!, 'water', T0 + i * 2000, {
+        kind: i % 3 === 0 ? 'level_shift' : 'spike',
+        score: 0.6 + (i % 7) / 20,
+      }),
+    );
+    await Promise.all(
+      signals.map(async (signal) => {
+        await pause();
+        loop.onSignal(signal);
+      }),
+    );
+    const alerts = loop.list();
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]).toMatchObject({
+      id: 'inc-000001',
+      layer: 'water',
+      place: { system: 'admin', id: 'd02', name: 'Riverside' },
+      findings: 30,
+      devices: 12,
+      openedAt: T0,
+      lastSignalAt: T0 + 29 * 2000,
+      department: 'water-utility',
+    });
+    const detail = loop.detail('inc-000001')!;
+    expect(detail.memberList.reduce((n, m) => n + m.count, 0)).toBe(30);
+    expect(new Set(detail.memberList.map((m) => m.device))).toEqual(new Set(devices));
+    // Every grid system names a region.
+    expect(Object.keys(detail.regions).sort()).toEqual(
+      ['admin', 'governance', 'operations', 'policing', 'utilities'].sort(),
+    );
+  });
+
+  it('shows 500 findings in one district as one incident with 500 members', () => {
+    const twin = testTwin();
+    const loop = startLoop(twin);
+    const devices = addDevicesIn(twin, 'd05', 'air', 500);
+    devices.forEach((device, i) => loop.onSignal(findingOf(device, 'air', T0 + i * 100)));
+    const alerts = loop.list({ states: ['open'] });
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]).toMatchObject({
+      members: 500,
+      devices: 500,
+      findings: 500,
+      severity: 'critical',
+    });
+    expect(loop.detail(alerts[0]!.id)!.brief).toMatch(/Sensors: 500: .*and 490 more\./);
+  });
+
+  it('keeps different layers and districts apart', () => {
+    const twin = testTwin();
+    const loop = startLoop(twin);
+    loop.onSignal(findingOf(sensorsIn(twin, 'd02', 'water')[0]!, 'water', T0));
+    loop.onSignal(findingOf(sensorsIn(twin, 'd02', 'traffic')[0]!, 'traffic', T0 + 1));
+    loop.onSignal(findingOf(sensorsIn(twin, 'd03', 'water')[0]!, 'water', T0 + 2));
+    loop.onSignal(findingOf(sensorsIn(twin, 'd02', 'water')[1]!, 'water', T0 + 3));
+    expect(loop.list().map((a) => [a.id, a.place.id, a.layer, a.findings])).toEqual([
+      ['inc-000003', 'd03', 'water', 1],
+      ['inc-000002', 'd02', 'traffic', 1],
+      ['inc-000001', 'd02', 'water', 2],
+    ]);
+  });
+
+  it('keeps a flapping condition one alert and resolves it once clear for the hold time', () => {
+    const twin = testTwin();
+    const loop = startLoop(twin);
+    const device = sensorsIn(twin, 'd04', 'power')[0]!;
+    let t = T0;
+    for (let i = 0; i < 6; i++) {
+      loop.onSignal(findingOf(device, 'power', t));
+      // Quiet long enough to clear, back before the hold time is over.
+      t += quietMs + holdMs / 2;
+    }
+    const [alert] = loop.list();
+    expect(loop.list()).toHaveLength(1);
+    expect(alert).toMatchObject({ state: 'discovered', findings: 6, flaps: 5 });
+    const last = t - quietMs - holdMs / 2;
+    loop.observeTime(last + quietMs + holdMs - 1);
+    expect(loop.list()[0]!.state).toBe('discovered');
+    loop.observeTime(last + quietMs + holdMs);
+    const resolved = loop.detail(alert!.id)!;
+    expect(resolved).toMatchObject({ state: 'resolved', resolvedAt: last + quietMs + holdMs });
+    expect(resolved.audit.at(-1)).toMatchObject({
+      action: 'auto_resolve',
+      role: 'system',
+      from: 'discovered',
+      to: 'resolved',
+      at: last + quietMs + holdMs,
+    });
+    // After resolution the same condition opens a new alert.
+    loop.onSignal(findingOf(device, 'power', last + quietMs + holdMs + MINUTE));
+    expect(loop.list().map((a) => a.id)).toEqual(['inc-000002', 'inc-000001']);
+  });
+
+  it('clears when every member reports clear, then resolves after the hold time', () => {
+    const twin = testTwin();
+    const loop = startLoop(twin);
+    const [a, b] = sensorsIn(twin, 'd06', 'fire');
+    loop.onSignal(findingOf(a!, 'fire', T0, { kind: 'missing' }));
+    loop.onSignal(findingOf(b!, 'fire', T0 + 1000, { kind: 'missing' }));
+    loop.onSignal(findingOf(a!, 'fire', T0 + 2000, { kind: 'missing', clear: true }));
+    expect(loop.list()[0]!.clearSince).toBeNull();
+    loop.onSignal(findingOf(b!, 'fire', T0 + 3000, { kind: 'missing', clear: true }));
+    expect(loop.list()[0]!.clearSince).toBe(T0 + 3000);
+    loop.observeTime(T0 + 3000 + holdMs);
+    expect(loop.list()[0]!.state).toBe('resolved');
+  });
+
+  it('opens alerts only from the open score up, and lets weaker findings join open ones', () => {
+    const twin = testTwin();
+    const loop = startLoop(twin);
+    const [a, b] = sensorsIn(twin, 'd01', 'noise');
+    loop.onSignal(findingOf(a!, 'noise', T0, { score: 0.3 }));
+    expect(loop.list()).toHaveLength(0);
+    loop.onSignal(findingOf(a!, 'noise', T0 + 1000, { score: 0.7 }));
+    loop.onSignal(findingOf(b!, 'noise', T0 + 2000, { score: 0.3 }));
+    expect(loop.list()).toMatchObject([{ findings: 2, devices: 2 }]);
+  });
+
+  it('grows severity with the sensors involved and routes by the rules file', () => {
+    const twin = testTwin();
+    const rules = parseAlertRules(
+      [
+        'default: ops-desk',
+        'rules:',
+        '  - layer: traffic',
+        '    severity: [critical, major]',
+        '    department: traffic-police',
+        '    autoDispatch: true',
+      ].join('\n'),
+    );
+    const loop = startLoop(twin, rules);
+    const devices = sensorsIn(twin, 'd07', 'traffic').slice(0, 10);
+    loop.onSignal(findingOf(devices[0]!, 'traffic', T0, { score: 0.65 }));
+    expect(loop.list()[0]).toMatchObject({
+      severity: 'warning',
+      state: 'discovered',
+      department: 'traffic-management',
+    });
+    devices
+      .slice(1)
+      .forEach((d, i) => loop.onSignal(findingOf(d, 'traffic', T0 + i + 1, { score: 0.65 })));
+    const detail = loop.detail('inc-000001')!;
+    expect(detail).toMatchObject({
+      severity: 'major',
+      state: 'dispatched',
+      department: 'traffic-police',
+    });
+    expect(detail.audit.at(-1)).toMatchObject({
+      action: 'auto_dispatch',
+      role: 'system',
+      who: 'sensegrid',
+    });
+  });
+
+  it('mutes the same finding at the same place after a false alarm, for the mute time', () => {
+    const twin = testTwin();
+    const loop = startLoop(twin);
+    const device = sensorsIn(twin, 'd08', 'air')[0]!;
+    loop.onSignal(findingOf(device, 'air', T0));
+    const cancelled = loop.act('inc-000001', {
+      action: 'cancel',
+      operator: { name: 'dana', role: 'dispatcher' },
+      note: 'sensor being cleaned',
+    });
+    expect(cancelled).toMatchObject({ ok: true, alert: { state: 'cancelled' } });
+    loop.onSignal(findingOf(device, 'air', T0 + MINUTE));
+    loop.onSignal(findingOf(device, 'air', T0 + MINUTE, { kind: 'dip' }));
+    expect(loop.list().map((a) => [a.id, a.kind])).toEqual([
+      ['inc-000002', 'dip'],
+      ['inc-000001', 'spike'],
+    ]);
+    // By then the dip alert has resolved itself; the spike is heard again.
+    loop.onSignal(findingOf(device, 'air', T0 + muteMs + 1));
+    expect(loop.list()[0]).toMatchObject({ id: 'inc-000003', kind: 'spike' });
+  });
+
+  it('gives the same alerts, ids and times when the same signals are replayed', () => {
+    const run = (file: string) => {
+      const twin = testTwin();
+      const loop = startLoop(twin, builtInRules(), file);
+      const devices = [
+        ...sensorsIn(twin, 'd02', 'water').slice(0, 5),
+        ...sensorsIn(twin, 'd09', 'structure').slice(0, 5),
+      ];
+      for (let i = 0; i < 200; i++) {
+        const device = devices[(i * 7) % devices.length]!;
+        const layer = device.startsWith('water') ? 'water' : 'structure';
+        // Every 50 findings a pause of 3 hours: the open alerts resolve, new ones open.
+        const ts = T0 + i * 37_000 + Math.floor(i / 50) * 3 * 3_600_000;
+        loop.onSignal(findingOf(device, layer, ts, { score: 0.5 + ((i * 13) % 50) / 100 }));
+      }
+      loop.observeTime(T0 + 24 * 3_600_000);
+      return loop
+        .list({ limit: 1000 })
+        .map((a) => ({ ...a, brief: loop.detail(a.id)!.brief, audit: loop.detail(a.id)!.audit }));
+    };
+    const first = run('a.db');
+    expect(first).toHaveLength(8);
+    expect(first.every((a) => a.state === 'resolved')).toBe(true);
+    expect(run('b.db')).toEqual(first);
+  });
+
+  it('counts open alerts by severity in the twin rollups of their regions', () => {
+    const twin = testTwin();
+    const loop = startLoop(twin);
+    const devices = sensorsIn(twin, 'd03', 'water').slice(0, 3);
+    devices.forEach((d, i) => loop.onSignal(findingOf(d, 'water', T0 + i, { score: 0.95 })));
+    expect(loop.list()[0]!.severity).toBe('critical');
+    expect(twin.rollups.get('d03', 'water')!.alerts).toEqual([3, 0, 0, 0]);
+    loop.act('inc-000001', { action: 'cancel', operator: { name: 'dana', role: 'admin' } });
+    expect(twin.rollups.get('d03', 'water')!.alerts).toEqual([0, 0, 0, 0]);
+  });
+});
