@@ -36,6 +36,10 @@ export const configSchema = z.object({
   dataDir: z.string().min(1).default('./data'),
   /** `disk`: MQTT sessions, retained messages and wills survive a restart; `memory`: they do not. */
   sessions: z.enum(['disk', 'memory']).default('disk'),
+  /** QoS 1 messages a persistent session queues for its client; past it the oldest are dropped. */
+  sessionQueueMax: z.coerce.number().int().min(1).default(1000),
+  /** Payload bytes a persistent session queues for its client; past it the oldest are dropped. */
+  sessionQueueMaxBytes: bytes.default(16 * 1024 * 1024),
   /** Topic filters nobody may subscribe to, comma-separated (`a/b`, or `a/#` for a subtree). */
   denySubscribe: z
     .string()
@@ -106,6 +110,11 @@ export const SETTING_NAMES: Record<keyof ConfigInput, { flag: string; env: strin
   dataDir: { flag: '--data-dir', env: 'SENSEGRID_DATA_DIR' },
   allowAnonymous: { flag: '--allow-anonymous', env: 'SENSEGRID_ALLOW_ANONYMOUS' },
   sessions: { flag: '--sessions', env: 'SENSEGRID_SESSIONS' },
+  sessionQueueMax: { flag: '--session-queue-max', env: 'SENSEGRID_SESSION_QUEUE_MAX' },
+  sessionQueueMaxBytes: {
+    flag: '--session-queue-max-bytes',
+    env: 'SENSEGRID_SESSION_QUEUE_MAX_BYTES',
+  },
   denySubscribe: { flag: '--deny-subscribe', env: 'SENSEGRID_DENY_SUBSCRIBE' },
   walMaxBytes: { flag: '--wal-max-bytes', env: 'SENSEGRID_WAL_MAX_BYTES' },
   walSegmentBytes: { flag: '--wal-segment-bytes', env: 'SENSEGRID_WAL_SEGMENT_BYTES' },

@@ -205,7 +205,12 @@ export function buildGateway(config: Config, deps: GatewayDeps = {}): Gateway {
       aedes: { connectTimeout: config.connectTimeoutMs },
       persistence:
         config.sessions === 'disk'
-          ? await openSessionStore(join(config.dataDir, 'sessions'))
+          ? await openSessionStore(join(config.dataDir, 'sessions'), {
+              queueMaxMessages: config.sessionQueueMax,
+              queueMaxBytes: config.sessionQueueMaxBytes,
+              metrics,
+              log,
+            })
           : undefined,
       guard: createGuard({
         allowAnonymous: config.allowAnonymous,

@@ -103,6 +103,11 @@ export function createMetrics() {
       help: 'Readings confirmed by the store',
       registers: [registry],
     }),
+    sessionQueueDropped: new Counter({
+      name: 'sensegrid_session_queue_dropped_total',
+      help: 'Queued QoS 1 messages of persistent sessions dropped (oldest first) over the per-client limit',
+      registers: [registry],
+    }),
   };
   return metrics;
 }

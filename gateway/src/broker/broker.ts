@@ -11,7 +11,8 @@ import type { DeviceTopic } from '../ingest/topics.ts';
 import type { Metrics } from '../metrics.ts';
 import type { ConsoleAccess } from '../twin-state/console-access.ts';
 import type { TrafficMonitor } from '../guard/traffic-monitor.ts';
-import type { SessionPersistence } from './sessions.ts';
+import { orderedBrokerId, type SessionPersistence } from './sessions.ts';
+import { watchAcknowledgements, watchWebSocketPongs } from './stall-watch.ts';
 import { createRouter } from './router.ts';
 import { guardPacketSize } from '../guard/packet-size.ts';
 
@@ -24,7 +25,10 @@ export interface BrokerOptions {
   aedes?: Partial<AedesOptions>;
   /** Largest MQTT packet, checked before the parser buffers it; larger ones close the connection. */
   maxPacketBytes: number;
-  /** A subscriber whose socket does not drain for this long is disconnected. */
+  /**
+   * A subscriber whose socket does not drain, that acknowledges none of the QoS 1 messages
+   * sent to it, or (on WebSocket) answers no ping, for this long is disconnected.
+   */
   drainTimeoutMs?: number;
   /** Per-address connection limits and bans. */
   connectionGuard?: ConnectionGuard;
@@ -76,7 +80,7 @@ export async function createBroker(options: BrokerOptions): Promise<Broker> {
     concurrency: DELIVERY_SLOTS,
     mq: createRouter(DELIVERY_SLOTS),
     ...options.aedes,
-    ...(options.persistence ? { persistence: options.persistence } : {}),
+    ...(options.persistence ? { persistence: options.persistence, id: orderedBrokerId() } : {}),
     preConnect(client, packet, done) {
       // MQTT-3.1.3-8: a zero-length client id needs CleanSession=1; refused in authenticate.
       if (packet.clientId === '' && !packet.clean) persistentWithoutId.add(client);
@@ -163,6 +167,17 @@ export async function createBroker(options: BrokerOptions): Promise<Broker> {
   });
 
   aedes.on('client', () => metrics.clients.inc());
+  const stallTimeoutMs = options.drainTimeoutMs ?? 5000;
+  const stopAckWatch = watchAcknowledgements({
+    aedes,
+    timeoutMs: stallTimeoutMs,
+    onStalled(client, reason) {
+      metrics.connectionsDropped.inc({ reason: 'stalled' });
+      log.warn({ client: client?.id, reason }, 'subscriber stopped reading: disconnected');
+      client?.close();
+    },
+  });
+  const stopPongWatches: (() => void)[] = [];
   aedes.on('clientDisconnect', () => metrics.clients.dec());
   if (options.traffic) {
     const traffic = options.traffic;
@@ -242,6 +257,12 @@ export async function createBroker(options: BrokerOptions): Promise<Broker> {
     attachWebSocket(server, path) {
       const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPacketBytes });
       webSockets.push(wss);
+      stopPongWatches.push(
+        watchWebSocketPongs(wss, stallTimeoutMs, (reason) => {
+          metrics.connectionsDropped.inc({ reason: 'stalled' });
+          log.warn({ reason }, 'WebSocket subscriber stopped reading: disconnected');
+        }),
+      );
       server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
         const url = request.url ?? '';
         if (url !== path && !url.startsWith(`${path}?`)) {
@@ -250,12 +271,15 @@ export async function createBroker(options: BrokerOptions): Promise<Broker> {
         }
         if (!admit(socket, request.socket.remoteAddress)) return;
         wss.handleUpgrade(request, socket, head, (ws) => {
+          wss.emit('connection', ws, request);
           const stream = createWebSocketStream(ws);
           aedes.handle(guardStream(stream, request.socket.remoteAddress), request);
         });
       });
     },
     async close() {
+      stopAckWatch();
+      for (const stop of stopPongWatches) stop();
       const stopped = tcpServers.map(
         (server) => new Promise<void>((resolve) => server.close(() => resolve())),
       );

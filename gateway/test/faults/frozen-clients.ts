@@ -139,8 +139,11 @@ function clientFrame(payload: Buffer, opcode = 0x2): Buffer {
   return Buffer.concat([header, mask, masked]);
 }
 
-/** Splits server frames (unmasked) out of a byte stream and hands on their payloads. */
-function frameReader(onPayload: (payload: Buffer) => void): (chunk: Buffer) => void {
+/** Splits server frames (unmasked) out of a byte stream and hands on their payloads and pings. */
+function frameReader(
+  onPayload: (payload: Buffer) => void,
+  onPing: (payload: Buffer) => void,
+): (chunk: Buffer) => void {
   let pending = Buffer.alloc(0);
   return (chunk) => {
     pending = Buffer.concat([pending, chunk]);
@@ -159,6 +162,7 @@ function frameReader(onPayload: (payload: Buffer) => void): (chunk: Buffer) => v
       if (pending.length < at + length) return;
       const opcode = pending[0]! & 0x0f;
       if (opcode === 0x2 || opcode === 0x0) onPayload(pending.subarray(at, at + length));
+      else if (opcode === 0x9) onPing(pending.subarray(at, at + length));
       pending = pending.subarray(at + length);
     }
   };
@@ -199,7 +203,11 @@ export async function connectFrozenWebSocketSubscriber(
   });
   const session = mqttSession((bytes) => socket.write(clientFrame(bytes)), clientId, topic, qos);
   let parsing = true;
-  const read = frameReader((payload) => session.feed(payload));
+  // A browser answers pings below the page's script, as long as it reads its socket.
+  const read = frameReader(
+    (payload) => session.feed(payload),
+    (payload) => socket.write(clientFrame(Buffer.from(payload), 0xa)),
+  );
   if (rest.length > 0) read(rest);
   socket.on('data', (chunk: Buffer) => {
     if (parsing) read(chunk);
