@@ -10,22 +10,32 @@ export interface AlertActionBarProps {
   /** Departments to dispatch to. */
   departments: readonly string[];
   onDone: (detail: AlertDetail) => void;
+  /** Reloads the incident, when the gateway says its state is not what the console shows. */
+  onStale: () => void;
+  /** The last refusal, kept by the parent so it outlives a reload of the incident. */
+  error?: ActionError;
+  onError: (error: ActionError | undefined) => void;
+}
+
+export interface ActionError {
+  code: string;
+  message: string;
 }
 
 /**
  * The actions valid in the incident's state. Those the signed-in role may not take are
  * disabled with the reason as tooltip; a refusal from the gateway is shown as it says it.
  */
-export function AlertActionBar({ detail, departments, onDone }: AlertActionBarProps) {
+export function AlertActionBar(props: AlertActionBarProps) {
+  const { detail, departments, onDone, onStale, error, onError: setError } = props;
   const { api } = useAlertsRuntime();
   const role = useAlerts((s) => s.session.role);
   const [note, setNote] = useState('');
   const [department, setDepartment] = useState(detail.department);
   const [busy, setBusy] = useState<AlertAction>();
-  const [error, setError] = useState<{ code: string; message: string }>();
   const [ratingOpen, setRatingOpen] = useState(false);
   const [confirmCancel, setConfirmCancel] = useState(false);
-  const offered = offeredActions(detail.state, role);
+  const offered = offeredActions(detail.state, role, detail.actions);
   if (offered.length === 0) return null;
 
   const run = async (action: AlertAction, body: ActionBody) => {
@@ -40,6 +50,8 @@ export function AlertActionBar({ detail, departments, onDone }: AlertActionBarPr
     } catch (e) {
       const failure = e instanceof AlertApiError ? e : new AlertApiError(0, 'ERROR', String(e));
       setError({ code: failure.code, message: failure.message });
+      // The incident moved on meanwhile (a missed live message): show where it is now.
+      if (failure.status === 409) onStale();
     } finally {
       setBusy(undefined);
     }

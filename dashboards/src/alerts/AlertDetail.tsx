@@ -1,8 +1,8 @@
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
 import { useConsole, useRuntime } from '../live/runtime.ts';
 import type { AlertDetail as Detail } from './alert-types.ts';
 import { useAlerts, useAlertsRuntime } from './alerts-runtime.ts';
-import { AlertActionBar } from './AlertActionBar.tsx';
+import { AlertActionBar, type ActionError } from './AlertActionBar.tsx';
 import { AlertMembers } from './AlertMembers.tsx';
 import { AlertTimeline } from './AlertTimeline.tsx';
 import { flyToAlert } from './fly-to-alert.ts';
@@ -21,7 +21,8 @@ export function AlertDetail() {
     () => [...new Set([...byId.values()].map((a) => a.department))],
     [byId],
   );
-  const { detail, error, replace } = useAlertDetail();
+  const { detail, error, replace, reload } = useAlertDetail();
+  const [actionError, setActionError] = useState<ActionError & { id: string }>();
   if (!selectedId) return null;
   const close = () => store.setState({ selectedId: undefined });
   return (
@@ -64,6 +65,9 @@ export function AlertDetail() {
             detail={detail}
             departments={departments}
             onDone={replace}
+            onStale={reload}
+            error={actionError?.id === detail.id ? actionError : undefined}
+            onError={(e) => setActionError(e && { ...e, id: detail.id })}
           />
           {detail.brief && (
             <>
@@ -89,9 +93,10 @@ export function AlertDetail() {
 function Facts({ detail }: { detail: Detail }) {
   const systems = useConsole((s) => s.city?.systems);
   const now = useNow(10_000);
-  const systemName = (id: string) => systems?.find((s) => s.id === id)?.name ?? id;
+  const systemName = (id: string) =>
+    id === 'admin' ? 'District' : (systems?.find((s) => s.id === id)?.name ?? id);
   const slaText =
-    detail.slaDueAt === undefined
+    detail.slaDueAt === undefined || detail.slaDueAt === null
       ? '–'
       : `${formatClock(detail.slaDueAt)} (${formatRelative(detail.slaDueAt, now)})`;
   return (

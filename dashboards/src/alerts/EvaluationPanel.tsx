@@ -80,7 +80,7 @@ export function EvaluationPanel() {
             <tbody>
               {groups.map((g) => (
                 <tr key={g.department} data-testid={`evaluation-row-${g.department}`}>
-                  <td>{g.department}</td>
+                  <th scope="row">{g.department}</th>
                   <td data-testid="evaluation-alerts">{g.alerts}</td>
                   <td data-testid="evaluation-resolved">{g.resolved}</td>
                   <td>{formatDuration(g.medianDispatchMs)}</td>

@@ -29,6 +29,15 @@ describe('the actions the console offers', () => {
 
   it('asks to sign in when nobody is', () => {
     const [first] = offeredActions('discovered', undefined);
-    expect(first).toMatchObject({ allowed: false, reason: 'Sign in first' });
+    expect(first).toMatchObject({
+      allowed: false,
+      reason: 'Sign in first (needs the dispatcher or admin role)',
+    });
+  });
+
+  it('follows what the gateway grants when it says', () => {
+    const offered = offeredActions('dispatched', 'dispatcher', ['accept']);
+    expect(offered.filter((o) => o.allowed).map((o) => o.action)).toEqual(['accept']);
+    expect(names(offered)).toEqual(['dispatch', 'accept', 'resolve', 'cancel']);
   });
 });

@@ -44,19 +44,25 @@ export interface OfferedAction {
   reason?: string;
 }
 
-/** The actions valid in `state`, each marked with whether `role` may take it. */
-export function offeredActions(state: AlertState, role: Role | undefined): OfferedAction[] {
+/**
+ * The actions valid in `state`, each marked with whether `role` may take it. `granted`, the
+ * actions the gateway said this user may take now, wins over the console's own rules.
+ */
+export function offeredActions(
+  state: AlertState,
+  role: Role | undefined,
+  granted?: readonly string[],
+): OfferedAction[] {
   return ALERT_ACTIONS.filter((action) => ACTION_RULES[action].from.includes(state)).map(
     (action) => {
       const rule = ACTION_RULES[action];
-      if (!role) return { action, label: rule.label, allowed: false, reason: 'Sign in first' };
-      if (rule.roles.includes(role)) return { action, label: rule.label, allowed: true };
-      return {
-        action,
-        label: rule.label,
-        allowed: false,
-        reason: `Needs the ${rule.roles.join(' or ')} role (you are ${role})`,
-      };
+      const needs = `Needs the ${rule.roles.join(' or ')} role`;
+      const allowed = granted ? granted.includes(action) : !!role && rule.roles.includes(role);
+      if (allowed) return { action, label: rule.label, allowed };
+      const reason = !role
+        ? `Sign in first (${needs.toLowerCase()})`
+        : `${needs} (you are ${role})`;
+      return { action, label: rule.label, allowed, reason };
     },
   );
 }

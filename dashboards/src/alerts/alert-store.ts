@@ -37,7 +37,8 @@ export const createAlertStore = () =>
     loaded: false,
     filters: DEFAULT_FILTERS,
     selectedVersion: 0,
-    listOpen: true,
+    // Open from the start where there is room for it beside the city.
+    listOpen: typeof window === 'undefined' || window.innerWidth > 820,
     evaluationOpen: false,
     actionVersion: 0,
   }));

@@ -42,16 +42,20 @@ export interface AlertSummary {
   openedAt: number;
   updatedAt: number;
   lastSignalAt?: number;
-  slaDueAt?: number;
+  /** When the condition went quiet; null while it is active. */
+  clearSince?: number | null;
+  resolvedAt?: number | null;
+  /** The deadline of the current step; null when no step is due (resolved and after). */
+  slaDueAt?: number | null;
   overdue: boolean;
   escalated: number;
 }
 
 export interface AlertMember {
   /** The device the findings are about, or else the region (risk findings). */
-  device?: string;
-  region?: string;
-  metric?: string;
+  device?: string | null;
+  region?: string | null;
+  metric?: string | null;
   count?: number;
   kind: string;
   score: number;
@@ -85,10 +89,13 @@ export interface AlertDetail extends AlertSummary {
   memberList: AlertMember[];
   audit: AuditEntry[];
   evaluation?: AlertEvaluation | null;
+  /** The actions the gateway lets the requesting user take now, when it says. */
+  actions?: string[];
 }
 
 /** One department's row of `GET /api/evaluation?by=department`. */
 export interface EvaluationGroup {
+  key?: string;
   department: string;
   alerts: number;
   resolved: number;
@@ -100,4 +107,6 @@ export interface EvaluationGroup {
   slaCompliance: number | null;
   ratingMean: number | null;
   ratings: number;
+  /** How many ratings of 1, 2, 3, 4 and 5. */
+  ratingCounts?: number[];
 }

@@ -8,6 +8,8 @@ export interface AlertDetailView {
   error?: string;
   /** Shows what an action returned, and passes it on to the list. */
   replace(detail: AlertDetail): void;
+  /** Loads the detail again. */
+  reload(): void;
 }
 
 /** The selected incident's detail, reloaded whenever the gateway reports it changed. */
@@ -43,5 +45,9 @@ export function useAlertDetail(): AlertDetailView {
     },
     [store],
   );
-  return { detail: detail?.id === id ? detail : undefined, error, replace };
+  const reload = useCallback(
+    () => store.setState({ selectedVersion: store.getState().selectedVersion + 1 }),
+    [store],
+  );
+  return { detail: detail?.id === id ? detail : undefined, error, replace, reload };
 }
