@@ -52,6 +52,17 @@ export const configSchema = z.object({
     ),
   /** Accept devices that connect without credentials. */
   allowAnonymous: flag.default(false),
+  /** Viewer access to the API and the console without signing in. */
+  openConsole: flag.default(false),
+  /** How long a console or API sign-in token is valid: `12h`, `30m`, `90s` or milliseconds. */
+  tokenTtlMs: z
+    .union([
+      z.number(),
+      z.string().regex(/^\d+(ms|s|m|h|d)?$/, 'use a duration like 12h, 30m or 90s'),
+    ])
+    .transform(durationMs)
+    .pipe(z.number().int().min(1000, 'tokens must live at least 1s'))
+    .default(12 * 3600_000),
   /** The write-ahead log never grows past this; when full, publishes wait (back-pressure). */
   walMaxBytes: bytes.default(1024 * 1024 * 1024),
   /** Size at which the write-ahead log starts a new segment file. */
@@ -88,6 +99,13 @@ export const configSchema = z.object({
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
+function durationMs(value: number | string): number {
+  if (typeof value === 'number') return value;
+  const [, amount, unit] = /^(\d+)(ms|s|m|h|d)?$/.exec(value)!;
+  const unitMs = { ms: 1, s: 1000, m: 60_000, h: 3600_000, d: 86_400_000 }[unit ?? 'ms'];
+  return Number(amount) * unitMs!;
+}
+
 export type ConfigInput = z.input<typeof configSchema>;
 export type Config = Readonly<
   Omit<z.output<typeof configSchema>, 'store'> & {
@@ -109,6 +127,8 @@ export const SETTING_NAMES: Record<keyof ConfigInput, { flag: string; env: strin
   influxToken: { flag: '--influx-token', env: 'SENSEGRID_INFLUX_TOKEN' },
   dataDir: { flag: '--data-dir', env: 'SENSEGRID_DATA_DIR' },
   allowAnonymous: { flag: '--allow-anonymous', env: 'SENSEGRID_ALLOW_ANONYMOUS' },
+  openConsole: { flag: '--open-console', env: 'SENSEGRID_OPEN_CONSOLE' },
+  tokenTtlMs: { flag: '--token-ttl', env: 'SENSEGRID_TOKEN_TTL' },
   sessions: { flag: '--sessions', env: 'SENSEGRID_SESSIONS' },
   sessionQueueMax: { flag: '--session-queue-max', env: 'SENSEGRID_SESSION_QUEUE_MAX' },
   sessionQueueMaxBytes: {

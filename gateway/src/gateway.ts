@@ -3,6 +3,8 @@ import type { AddressInfo } from 'node:net';
 import pino, { type Logger } from 'pino';
 import type { CityModel } from '@sensegrid/twin';
 import { buildApi } from './api/server.ts';
+import { openAuth, type Auth } from './auth/auth.ts';
+import { createConsoleLogin } from './auth/console-login.ts';
 import { createBroker, type Broker } from './broker/broker.ts';
 import { openSessionStore } from './broker/sessions.ts';
 import type { Config } from './config.ts';
@@ -98,6 +100,7 @@ export function buildGateway(config: Config, deps: GatewayDeps = {}): Gateway {
   let broker: Broker | undefined;
   let http: Awaited<ReturnType<typeof buildApi>> | undefined;
   let closing: Promise<{ drained: boolean }> | undefined;
+  let auth: Auth | undefined;
 
   const signalSinks = new Set<SignalSink>();
   const signals = {
@@ -197,6 +200,13 @@ export function buildGateway(config: Config, deps: GatewayDeps = {}): Gateway {
     silenceCheck = setInterval(() => findings.checkSilence(), 10_000);
     silenceCheck.unref();
     const activeIngest = ingest;
+    auth = openAuth({
+      dataDir: config.dataDir,
+      tokenTtlMs: config.tokenTtlMs,
+      openConsole: config.openConsole,
+      connectionGuard,
+      log: log.child({ component: 'auth' }),
+    });
     broker = await createBroker({
       maxPacketBytes: config.maxPacketBytes,
       connectionGuard,
@@ -216,6 +226,7 @@ export function buildGateway(config: Config, deps: GatewayDeps = {}): Gateway {
         allowAnonymous: config.allowAnonymous,
         denySubscribe: config.denySubscribe,
         credentials,
+        console: createConsoleLogin(auth, twin.consoleAccess, log.child({ component: 'auth' })),
       }),
       console: twin.consoleAccess,
       traffic: trafficWatch.monitor,
@@ -251,6 +262,7 @@ export function buildGateway(config: Config, deps: GatewayDeps = {}): Gateway {
       findings,
       traffic: trafficWatch.monitor,
       connectionGuard,
+      auth,
     });
     broker.attachWebSocket(http.server, '/mqtt');
     await http.listen({ port: config.httpPort, host: config.host });
@@ -260,6 +272,7 @@ export function buildGateway(config: Config, deps: GatewayDeps = {}): Gateway {
 
   async function shutdown(): Promise<{ drained: boolean }> {
     clearInterval(credentialWatch);
+    auth?.close();
     clearInterval(silenceCheck);
     trafficWatch.stop();
     twin.close();

@@ -24,6 +24,8 @@ export async function startGateway(
     mqttPort: 0,
     httpPort: 0,
     allowAnonymous: true,
+    // Like `demo`: viewer access without signing in; auth tests turn it off.
+    openConsole: true,
     logLevel: 'silent',
     ...settings,
     dataDir,

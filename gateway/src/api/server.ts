@@ -12,6 +12,8 @@ import { BadRequest, parseSeriesQuery } from './query.ts';
 import type { Findings } from '../detect/findings.ts';
 import { registerTwinRoutes } from './twin-routes.ts';
 import type { LiveTwin } from '../twin-state/live-twin.ts';
+import type { Auth } from '../auth/auth.ts';
+import { registerAuth } from '../auth/http-auth.ts';
 import { registerSecurityRoutes } from './security-routes.ts';
 import type { TrafficMonitor } from '../guard/traffic-monitor.ts';
 import type { ConnectionGuard } from '../guard/connection-guard.ts';
@@ -35,6 +37,8 @@ export interface ApiDeps {
   traffic?: TrafficMonitor;
   /** The connection guard; its bans are listed and lifted at /api/bans. */
   connectionGuard?: ConnectionGuard;
+  /** Sign-in and roles; without it every route is open (see auth/http-auth.ts). */
+  auth?: Auth;
 }
 
 /** The HTTP API and the console, built without listening so tests can inject requests. */
@@ -52,6 +56,8 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
       .status(status)
       .send({ error: error.code ?? 'SENSEGRID_INTERNAL', message: error.message });
   });
+
+  if (deps.auth) registerAuth(app, deps.auth);
 
   app.get('/api/health', async () => {
     const storeHealth = await store.health();

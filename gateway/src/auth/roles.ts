@@ -21,3 +21,8 @@ export function isRole(value: unknown): value is Role {
 export function operatorOf(request: FastifyRequest): Operator | undefined {
   return (request as FastifyRequest & { operator?: Operator }).operator;
 }
+
+/** True when `role` is `minimum` or more trusted. */
+export function roleAtLeast(role: Role, minimum: Role): boolean {
+  return ROLES.indexOf(role) >= ROLES.indexOf(minimum);
+}

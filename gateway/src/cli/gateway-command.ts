@@ -7,6 +7,7 @@ import { buildGateway, type Gateway } from '../gateway.ts';
 import { createLogger } from './logger.ts';
 import { readSettings, settingsHelp } from './options.ts';
 import { loadCityFolder } from '../twin-state/city-files.ts';
+import { ensureFirstUser } from '../auth/first-admin.ts';
 
 const CONSOLE_DIR = fileURLToPath(new URL('../../../dashboards/dist', import.meta.url));
 
@@ -39,6 +40,7 @@ export async function runGatewayCommand(
     return 0;
   }
   if (command === 'demo' && input.allowAnonymous === undefined) input.allowAnonymous = true;
+  if (command === 'demo' && input.openConsole === undefined) input.openConsole = true;
   const config = parseConfig(input);
   const demo = command === 'demo' ? parseDemoFlags(extra) : undefined;
   const log = createLogger(config.logLevel);
@@ -59,6 +61,7 @@ export async function runGatewayCommand(
     throw error;
   }
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${ports.httpPort}/`;
+  await ensureFirstUser(config.dataDir, log, { createAdmin: command === 'demo' });
   log.info({ ...ports, console: url, store: describeStore(config.store) }, 'ready');
 
   let fleet: { stop(): Promise<void> } | undefined;

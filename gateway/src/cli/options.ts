@@ -4,7 +4,7 @@ import { SensegridError } from '../errors.ts';
 
 type Key = keyof ConfigInput;
 
-const BOOLEAN_SETTINGS = new Set<Key>(['allowAnonymous']);
+const BOOLEAN_SETTINGS = new Set<Key>(['allowAnonymous', 'openConsole']);
 
 /** parseArgs options for every gateway setting, named by their flags. */
 export function settingFlags(): NonNullable<ParseArgsConfig['options']> {

@@ -8,6 +8,7 @@ Commands:
   demo     start, plus a simulated city publishing into it (what \`npm start\` runs)
   sim      simulated devices publishing to a broker
   provision  create, rotate and revoke device credentials
+  users    add, list and remove console and API users; set their passwords
   record   write what arrives on a broker to a recording file
   replay   publish a recording to a broker at a chosen speed
   export   write stored readings of a time range as a recording
@@ -26,6 +27,14 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv): Promise<nu
       case 'provision': {
         const { runProvisionCommand } = await import('./provision-command.ts');
         return await runProvisionCommand(rest, env, {
+          stdout: process.stdout,
+          stderr: process.stderr,
+        });
+      }
+      case 'users': {
+        const { runUsersCommand } = await import('./users-command.ts');
+        return await runUsersCommand(rest, env, {
+          stdin: process.stdin,
           stdout: process.stdout,
           stderr: process.stderr,
         });

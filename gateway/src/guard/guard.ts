@@ -9,6 +9,11 @@ export interface GuardOptions {
   credentials?: CredentialStore;
   /** Topic filters nobody may subscribe to: `a/b` exactly, `a/#` for the subtree. */
   denySubscribe?: readonly string[];
+  /** Signs consoles in (WebSocket clients with a `console-` id); they never log in as devices. */
+  console?: {
+    claims(client: Client): boolean;
+    authenticate(client: Client, username?: string, password?: Buffer): Promise<AuthResult>;
+  };
 }
 
 export type PublishDecision =
@@ -40,6 +45,9 @@ export function createGuard(options: GuardOptions): Guard {
   const devices = new WeakMap<Client, string>();
   return {
     async authenticate(client, username, password) {
+      if (options.console?.claims(client)) {
+        return options.console.authenticate(client, username, password);
+      }
       const certified = certificateIdentity(client);
       if (certified !== undefined) {
         if (certified !== client.id) {

@@ -19,15 +19,18 @@ function derive(secret: string, salt: Buffer, params: { N: number; r: number; p:
   );
 }
 
+/** scrypt cost parameters; stored with each hash. */
+export type ScryptCost = { N: number; r: number; p: number };
+
 /** `scrypt$N$r$p$salt$key`, salt and key base64url. */
-export async function hashSecret(secret: string): Promise<string> {
+export async function hashSecret(secret: string, cost: ScryptCost = SCRYPT): Promise<string> {
   const salt = randomBytes(16);
-  const key = await derive(secret, salt, SCRYPT);
+  const key = await derive(secret, salt, cost);
   return [
     'scrypt',
-    SCRYPT.N,
-    SCRYPT.r,
-    SCRYPT.p,
+    cost.N,
+    cost.r,
+    cost.p,
     salt.toString('base64url'),
     key.toString('base64url'),
   ].join('$');

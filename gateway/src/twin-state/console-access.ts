@@ -1,5 +1,6 @@
 import type { Writable } from 'node:stream';
 import type { AedesPublishPacket, Client, Subscription } from 'aedes';
+import type { Operator } from '../auth/roles.ts';
 
 /** Topics under this prefix are the console's: only the gateway publishes there. */
 export const TWIN_TOPIC_PREFIX = '$twin/';
@@ -16,14 +17,28 @@ export interface ConsoleAccessOptions {
   maxBufferedBytes?: number;
 }
 
+/** Who a console signed in as, and the token it signed in with (none for a guest). */
+export interface ConsoleSession {
+  operator: Operator;
+  token?: string;
+}
+
 /**
  * The broker's policy for consoles: a browser connecting over WebSocket with a client id
- * starting `console-` is admitted without credentials, may only subscribe under `$twin/`
- * and may not publish. Nobody but the gateway publishes under `$twin/`. A console that
- * cannot keep up gets fewer frames instead of a growing queue.
+ * starting `console-` signs in with its user name and a token (see auth/console-login.ts),
+ * may not publish, and may only subscribe under `$twin/` (an admin also under `devices/`).
+ * Nobody but the gateway publishes under `$twin/`. A console that cannot keep up gets fewer
+ * frames instead of a growing queue.
  */
 export interface ConsoleAccess {
+  /** A WebSocket client whose id starts `console-`: it must sign in as a console. */
+  isConsoleConnection(client: Client | null): boolean;
+  /** Lets a console that signed in use the `$twin/` topics. */
+  admit(client: Client, session: ConsoleSession): void;
+  /** True for an admitted console. */
   isConsole(client: Client | null): boolean;
+  /** The admitted consoles still connected. */
+  sessions(): [Client, ConsoleSession][];
   /** Undefined to let the guard decide; otherwise the subscription (or null to refuse). */
   subscription(client: Client, subscription: Subscription): Subscription | null | undefined;
   /** A reason to refuse a client's publish, or undefined. */
@@ -36,13 +51,26 @@ export interface ConsoleAccess {
 export function createConsoleAccess(options: ConsoleAccessOptions = {}): ConsoleAccess {
   const maxBufferedBytes = options.maxBufferedBytes ?? 1024 * 1024;
   const stats = { framesSkipped: 0 };
-  const isConsole = (client: Client | null) =>
-    client !== null && client.req !== undefined && client.id.startsWith(CONSOLE_CLIENT_PREFIX);
+  const admitted = new Map<Client, ConsoleSession>();
+  const isConsole = (client: Client | null) => client !== null && admitted.has(client);
   return {
+    isConsoleConnection: (client) =>
+      client !== null && client.req !== undefined && client.id.startsWith(CONSOLE_CLIENT_PREFIX),
+    admit(client, session) {
+      admitted.set(client, session);
+    },
     isConsole,
+    sessions() {
+      for (const client of admitted.keys()) if (client.closed) admitted.delete(client);
+      return [...admitted];
+    },
     subscription(client, subscription) {
-      if (!isConsole(client)) return undefined;
-      return subscription.topic.startsWith(TWIN_TOPIC_PREFIX) ? subscription : null;
+      const session = admitted.get(client);
+      if (!session) return undefined;
+      if (subscription.topic.startsWith(TWIN_TOPIC_PREFIX)) return subscription;
+      // Only an admin may watch the devices' own traffic (`devices/#`).
+      const devices = subscription.topic.startsWith('devices/');
+      return devices && session.operator.role === 'admin' ? subscription : null;
     },
     refusePublish(client, topic) {
       if (topic.startsWith(TWIN_TOPIC_PREFIX))
