@@ -52,6 +52,8 @@ export const configSchema = z.object({
     ),
   /** Accept devices that connect without credentials. */
   allowAnonymous: flag.default(false),
+  /** Alert routing rules (YAML or JSON): departments, auto-dispatch, SLAs; built-in rules otherwise. */
+  alertRules: z.string().min(1).optional(),
   /** Viewer access to the API and the console without signing in. */
   openConsole: flag.default(false),
   /** How long a console or API sign-in token is valid: `12h`, `30m`, `90s` or milliseconds. */
@@ -127,6 +129,7 @@ export const SETTING_NAMES: Record<keyof ConfigInput, { flag: string; env: strin
   influxToken: { flag: '--influx-token', env: 'SENSEGRID_INFLUX_TOKEN' },
   dataDir: { flag: '--data-dir', env: 'SENSEGRID_DATA_DIR' },
   allowAnonymous: { flag: '--allow-anonymous', env: 'SENSEGRID_ALLOW_ANONYMOUS' },
+  alertRules: { flag: '--alert-rules', env: 'SENSEGRID_ALERT_RULES' },
   openConsole: { flag: '--open-console', env: 'SENSEGRID_OPEN_CONSOLE' },
   tokenTtlMs: { flag: '--token-ttl', env: 'SENSEGRID_TOKEN_TTL' },
   sessions: { flag: '--sessions', env: 'SENSEGRID_SESSIONS' },

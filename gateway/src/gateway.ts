@@ -26,6 +26,8 @@ import { createStore } from './store/create-store.ts';
 import type { ReadingStore } from './store/port.ts';
 import { DeviceRegistry, type PlaceFn } from './twin-state/registry.ts';
 import type { Signal, SignalSink } from './alerts/signal.ts';
+import type { AlertLoop } from './alerts/alert-loop.ts';
+import { alertRulesFor, publishThrough, startGatewayAlerts } from './alerts/gateway-alerts.ts';
 import { createLiveTwin, type LiveTwin } from './twin-state/live-twin.ts';
 
 export interface GatewayDeps {
@@ -64,6 +66,8 @@ export interface Gateway {
    * `raise`; the alert loop and tests listen with `onSignal`.
    */
   readonly signals: { raise: SignalSink; onSignal(sink: SignalSink): () => void };
+  /** Findings become incidents and run the closed loop (available after start). */
+  readonly alerts: AlertLoop;
   /** Available after start. */
   readonly ingest: Ingest;
   readonly wal: WriteAheadLog;
@@ -102,6 +106,8 @@ export function buildGateway(config: Config, deps: GatewayDeps = {}): Gateway {
   let closing: Promise<{ drained: boolean }> | undefined;
   let auth: Auth | undefined;
 
+  const alertRules = alertRulesFor(config.alertRules);
+  let alerts: ReturnType<typeof startGatewayAlerts> | undefined;
   const signalSinks = new Set<SignalSink>();
   const signals = {
     raise(signal: Signal) {
@@ -196,6 +202,16 @@ export function buildGateway(config: Config, deps: GatewayDeps = {}): Gateway {
       if (reading.seq !== undefined) seqClock.remember(reading.device, reading.seq, reading.ts);
     }
     ingest = createIngest({ wal, registry, metrics, log, seqClock });
+    alerts = startGatewayAlerts({
+      dataDir: config.dataDir,
+      rules: alertRules,
+      twin: twin.state,
+      store,
+      metrics,
+      log,
+      signals,
+      ingest,
+    });
     ingest.onReadings((readings) => findings.push(readings));
     silenceCheck = setInterval(() => findings.checkSilence(), 10_000);
     silenceCheck.unref();
@@ -248,6 +264,7 @@ export function buildGateway(config: Config, deps: GatewayDeps = {}): Gateway {
       ports.tlsPort = await broker.listenTls(config.tlsPort, config.host, await readTls(config));
     }
     twin.attach(activeIngest, broker.aedes);
+    alerts.loop.attachPublisher(publishThrough(broker.aedes));
     const activeBroker = broker;
     http = await buildApi({
       store,
@@ -260,6 +277,7 @@ export function buildGateway(config: Config, deps: GatewayDeps = {}): Gateway {
       consoleDir: deps.consoleDir,
       twin,
       findings,
+      alerts: alerts.loop,
       traffic: trafficWatch.monitor,
       connectionGuard,
       auth,
@@ -277,6 +295,7 @@ export function buildGateway(config: Config, deps: GatewayDeps = {}): Gateway {
     trafficWatch.stop();
     twin.close();
     await http?.close();
+    await alerts?.stop();
     await broker?.close();
     await wal?.close();
     const result = writer ? await writer.stop(config.shutdownTimeoutMs) : { drained: true };
@@ -303,6 +322,10 @@ export function buildGateway(config: Config, deps: GatewayDeps = {}): Gateway {
     twin,
     traffic: trafficWatch.monitor,
     signals,
+    get alerts() {
+      if (!alerts) throw new Error('the gateway has not started');
+      return alerts.loop;
+    },
     get ingest() {
       if (!ingest) throw new Error('the gateway has not started');
       return ingest;

@@ -98,6 +98,30 @@ export function createMetrics() {
       labelNames: ['kind'],
       registers: [registry],
     }),
+    falseAlarms: new Counter({
+      name: 'sensegrid_false_alarms_total',
+      help: 'Alerts cancelled as false alarms, by layer and finding kind',
+      labelNames: ['layer', 'kind'],
+      registers: [registry],
+    }),
+    alertSignals: new Counter({
+      name: 'sensegrid_alert_signals_total',
+      help: 'Signals the alert loop took, by outcome (opened, joined, cleared, muted, below_open_score)',
+      labelNames: ['outcome'],
+      registers: [registry],
+    }),
+    alertEscalations: new Counter({
+      name: 'sensegrid_alert_escalations_total',
+      help: 'Alert workflow steps escalated for missing their SLA, by severity',
+      labelNames: ['severity'],
+      registers: [registry],
+    }),
+    alertsOpen: new Gauge({
+      name: 'sensegrid_alerts_open',
+      help: 'Open alerts (discovered, dispatched or in progress) by severity',
+      labelNames: ['severity'],
+      registers: [registry],
+    }),
     readingsStored: new Counter({
       name: 'sensegrid_readings_stored_total',
       help: 'Readings confirmed by the store',

@@ -58,9 +58,12 @@ export class IncidentBook {
   }
 
   /** Takes one signal; returns the outcome and every change it caused (older alerts first). */
-  absorb(signal: Signal): { outcome: SignalOutcome; changes: AlertChange[]; alert?: Alert } {
-    const changes = this.advance(signal.tsMs);
-    const where = this.place(signal);
+  absorb(input: Signal): { outcome: SignalOutcome; changes: AlertChange[]; alert?: Alert } {
+    const changes = this.advance(input.tsMs);
+    const where = this.place(input);
+    // A device that never described itself has no layer in the registry; the twin may know it.
+    const known = input.layer !== '' && input.layer !== 'unknown';
+    const signal = known || !where.layer ? input : { ...input, layer: where.layer };
     const key = correlationKey(where.place.id, signal.layer);
     const existing = this.open.get(key);
     if (signal.clear) {

@@ -19,6 +19,8 @@ export interface SignalPlace {
   center?: { lat: number; lon: number };
   /** The twin's sensor index, for rollups. */
   sensorIndex?: number;
+  /** The sensor's layer as the twin knows it (for signals whose device did not say). */
+  layer?: string;
 }
 
 export type PlaceSignal = (signal: Signal) => SignalPlace;
@@ -54,7 +56,11 @@ export function createSignalPlacer(twin: TwinState): PlaceSignal {
       const center = Number.isFinite(sensor.x)
         ? toLatLon(projection.toLonLat(sensor.x, sensor.y))
         : undefined;
-      return { ...fromPlacement(sensor.placement, center), sensorIndex: index };
+      return {
+        ...fromPlacement(sensor.placement, center),
+        sensorIndex: index,
+        ...(sensor.layer ? { layer: sensor.layer } : {}),
+      };
     }
     if (signal.region !== undefined) {
       const region = twin.regions.get(signal.region.id);

@@ -11,6 +11,9 @@ import { placeholderPage } from './placeholder.ts';
 import { BadRequest, parseSeriesQuery } from './query.ts';
 import type { Findings } from '../detect/findings.ts';
 import { registerTwinRoutes } from './twin-routes.ts';
+import { registerAlertRoutes } from './alert-routes.ts';
+import { openApiDocument } from './openapi.ts';
+import type { AlertLoop } from '../alerts/alert-loop.ts';
 import type { LiveTwin } from '../twin-state/live-twin.ts';
 import type { Auth } from '../auth/auth.ts';
 import { registerAuth } from '../auth/http-auth.ts';
@@ -33,6 +36,8 @@ export interface ApiDeps {
   consoleDir?: string;
   /** The live twin; its routes (/api/city, /api/regions, /api/layers...) are served when given. */
   twin?: LiveTwin;
+  /** The alert loop; /api/alerts and /api/evaluation are served when given. */
+  alerts?: AlertLoop;
   /** The traffic monitor; /api/security is served when given. */
   traffic?: TrafficMonitor;
   /** The connection guard; its bans are listed and lifted at /api/bans. */
@@ -107,6 +112,9 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   });
 
   if (deps.twin) await registerTwinRoutes(app, deps.twin);
+  if (deps.alerts) await registerAlertRoutes(app, deps.alerts);
+  const openApi = openApiDocument();
+  app.get('/api/openapi.json', async () => openApi);
   if (deps.traffic) {
     await registerSecurityRoutes(app, {
       traffic: deps.traffic,

@@ -1,0 +1,328 @@
+import { ALERT_SEVERITIES } from '@sensegrid/twin';
+import { EVALUATION_GROUPINGS } from '../alerts/evaluation.ts';
+import { ALERT_STATES, PERSON_ACTIONS } from '../alerts/model.ts';
+
+type Schema = Record<string, unknown>;
+
+const str = { type: 'string' };
+const num = { type: 'number' };
+const int = { type: 'integer' };
+const bool = { type: 'boolean' };
+const ms = { type: 'integer', description: 'epoch milliseconds' };
+const nullable = (schema: Schema) => ({ anyOf: [schema, { type: 'null' }] });
+const obj = (properties: Record<string, Schema>, required: string[] = Object.keys(properties)) => ({
+  type: 'object',
+  properties,
+  required,
+});
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const json = (schema: Schema) => ({ content: { 'application/json': { schema } } });
+const ok = (description: string, schema: Schema = { type: 'object' }) => ({
+  200: { description, ...json(schema) },
+});
+const query = (name: string, description: string, schema: Schema = str, required = false) => ({
+  name,
+  in: 'query',
+  required,
+  description,
+  schema,
+});
+const pathId = (what: string) => ({
+  name: 'id',
+  in: 'path',
+  required: true,
+  description: what,
+  schema: str,
+});
+const time = (name: string) => query(name, 'epoch milliseconds or ISO 8601');
+const errors = (...codes: number[]) =>
+  Object.fromEntries(
+    codes.map((code) => [code, { description: ERROR_TEXT[code], ...json(ref('Error')) }]),
+  );
+const ERROR_TEXT: Record<number, string> = {
+  400: 'bad parameters (SENSEGRID_BAD_REQUEST)',
+  401: 'not signed in (SENSEGRID_UNAUTHENTICATED)',
+  403: 'the role may not do this (SENSEGRID_FORBIDDEN)',
+  404: 'no such thing (SENSEGRID_NOT_FOUND)',
+  409: 'not allowed in the current state (SENSEGRID_INVALID_TRANSITION)',
+};
+
+const place = obj({ system: str, id: str, name: str });
+const region = obj({ id: str, name: str });
+const alertSummary = obj(
+  {
+    id: { type: 'string', example: 'inc-000123' },
+    state: { type: 'string', enum: [...ALERT_STATES] },
+    severity: { type: 'string', enum: [...ALERT_SEVERITIES] },
+    layer: str,
+    kind: { type: 'string', description: 'the dominant finding kind' },
+    title: str,
+    place,
+    regions: {
+      type: 'object',
+      additionalProperties: region,
+      description: 'grid system id to region',
+    },
+    center: obj({ lat: num, lon: num }),
+    department: str,
+    members: int,
+    devices: int,
+    findings: int,
+    openedAt: ms,
+    updatedAt: ms,
+    lastSignalAt: ms,
+    clearSince: nullable(ms),
+    resolvedAt: nullable(ms),
+    slaDueAt: nullable(ms),
+    overdue: bool,
+    escalated: int,
+    flaps: int,
+  },
+  [
+    'id',
+    'state',
+    'severity',
+    'layer',
+    'kind',
+    'title',
+    'place',
+    'regions',
+    'department',
+    'members',
+    'devices',
+    'openedAt',
+    'updatedAt',
+    'lastSignalAt',
+    'slaDueAt',
+    'overdue',
+    'escalated',
+  ],
+);
+const alertDetail = {
+  allOf: [
+    ref('AlertSummary'),
+    obj(
+      {
+        brief: { type: 'string', description: 'multi-line incident brief' },
+        actions: { type: 'array', items: str, description: 'actions the caller may take now' },
+        memberList: {
+          type: 'array',
+          items: obj({
+            device: nullable(str),
+            region: nullable(str),
+            metric: nullable(str),
+            kind: str,
+            count: int,
+            score: num,
+            firstTs: ms,
+            lastTs: ms,
+            explanation: str,
+          }),
+        },
+        audit: {
+          type: 'array',
+          items: obj({
+            at: ms,
+            who: str,
+            role: str,
+            from: nullable(str),
+            to: str,
+            action: str,
+            note: str,
+          }),
+        },
+        evaluation: obj({
+          dispatchMs: nullable(int),
+          acceptMs: nullable(int),
+          resolveMs: int,
+          slaMet: bool,
+          rating: nullable(int),
+          comment: nullable(str),
+        }),
+      },
+      ['brief', 'memberList', 'audit'],
+    ),
+  ],
+};
+const evaluationGroup = obj(
+  {
+    key: str,
+    department: str,
+    layer: str,
+    period: str,
+    alerts: int,
+    resolved: int,
+    falseAlarms: int,
+    falseAlarmRate: num,
+    medianDispatchMs: nullable(num),
+    medianAcceptMs: nullable(num),
+    medianResolveMs: nullable(num),
+    slaCompliance: nullable(num),
+    ratingMean: nullable(num),
+    ratings: int,
+    ratingCounts: { type: 'array', items: int, minItems: 5, maxItems: 5 },
+  },
+  [
+    'key',
+    'alerts',
+    'resolved',
+    'falseAlarms',
+    'falseAlarmRate',
+    'slaCompliance',
+    'ratingMean',
+    'ratings',
+  ],
+);
+
+const ACTION_BODIES: Record<string, Schema> = {
+  dispatch: obj({ department: str, note: str }, []),
+  evaluate: obj({ rating: { type: 'integer', minimum: 1, maximum: 5 }, comment: str }, ['rating']),
+};
+
+function alertActions(): Record<string, Schema> {
+  const paths: Record<string, Schema> = {};
+  for (const action of PERSON_ACTIONS) {
+    paths[`/api/alerts/{id}/${action}`] = {
+      post: {
+        tags: ['alerts'],
+        summary: `${action} an alert`,
+        parameters: [pathId('alert id')],
+        requestBody: { required: false, ...json(ACTION_BODIES[action] ?? obj({ note: str }, [])) },
+        responses: {
+          ...ok('the updated alert', ref('AlertDetail')),
+          ...errors(400, 401, 403, 404, 409),
+        },
+      },
+    };
+  }
+  return paths;
+}
+
+/** The OpenAPI 3 document of the HTTP API, served at `GET /api/openapi.json`. */
+export function openApiDocument(version = '0.1.0'): Schema {
+  const get = (tag: string, summary: string, extra: Schema = {}) => ({
+    get: { tags: [tag], summary, responses: { ...ok(summary), ...errors(401) }, ...extra },
+  });
+  return {
+    openapi: '3.0.3',
+    info: { title: 'sensegrid gateway API', version },
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+      schemas: {
+        Error: obj({ error: str, message: str }),
+        AlertSummary: alertSummary,
+        AlertDetail: alertDetail,
+        EvaluationGroup: evaluationGroup,
+      },
+    },
+    security: [{ bearer: [] }],
+    paths: {
+      '/api/health': {
+        get: {
+          tags: ['gateway'],
+          summary: 'store, broker and WAL state',
+          security: [],
+          responses: ok(
+            'ok or degraded',
+            obj({ status: { type: 'string', enum: ['ok', 'degraded'] } }, ['status']),
+          ),
+        },
+      },
+      '/metrics': {
+        get: {
+          tags: ['gateway'],
+          summary: 'Prometheus metrics',
+          security: [],
+          responses: {
+            200: { description: 'text format', content: { 'text/plain': { schema: str } } },
+          },
+        },
+      },
+      '/api/login': {
+        post: {
+          tags: ['auth'],
+          summary: 'sign in',
+          security: [],
+          requestBody: json(obj({ name: str, password: str })),
+          responses: {
+            ...ok('a bearer token', obj({ token: str, name: str, role: str, expiresAt: ms })),
+            401: { description: 'wrong name or password' },
+          },
+        },
+      },
+      '/api/devices': get('devices', 'the registered devices, with placement and status'),
+      '/api/devices/{id}': get('devices', 'one device', { parameters: [pathId('device id')] }),
+      '/api/series': get('history', 'one metric of one device, downsampled', {
+        parameters: [
+          query('device', 'device id', str, true),
+          query('metric', 'metric name', str, true),
+          time('from'),
+          time('to'),
+          query('points', 'at most this many points (1..10000)', int),
+        ],
+        responses: {
+          ...ok('points', obj({ points: { type: 'array', items: { type: 'array', items: num } } })),
+          ...errors(400, 401),
+        },
+      }),
+      '/api/findings': get('detection', 'recent findings of the streaming detectors', {
+        parameters: [query('device', 'only this device'), query('limit', '1..1000', int)],
+      }),
+      '/api/regions': get('twin', 'regions with their rollups', {
+        parameters: [
+          query('system', 'grid system id'),
+          query('level', 'hierarchy level'),
+          query('parent', 'parent region id'),
+        ],
+      }),
+      '/api/regions/{id}': get('twin', 'one region: rollups per layer, path, children', {
+        parameters: [pathId('region id')],
+      }),
+      '/api/layers': get('twin', 'sensing layers with metrics, units and colour scales'),
+      '/api/city': get('twin', 'the city geometry the console draws'),
+      '/api/sensors': get('twin', 'the sensor table (column arrays)'),
+      '/api/sensors/{id}': get(
+        'twin',
+        'one sensor: status, values, placement in every grid system',
+        { parameters: [pathId('sensor id')] },
+      ),
+      '/api/twin/snapshot': get('twin', 'a binary snapshot frame of the live twin'),
+      '/api/alerts': get('alerts', 'alerts, newest first', {
+        parameters: [
+          query('state', `comma list of ${[...ALERT_STATES, 'open'].join(', ')}`),
+          query('severity', `comma list of ${ALERT_SEVERITIES.join(', ')}`),
+          query('layer', 'layer id'),
+          query('region', 'region id in any grid system'),
+          query('limit', '1..1000 (default 100)', int),
+        ],
+        responses: {
+          ...ok('alerts', obj({ alerts: { type: 'array', items: ref('AlertSummary') } })),
+          ...errors(400, 401),
+        },
+      }),
+      '/api/alerts/{id}': get('alerts', 'one alert with brief, members, audit and evaluation', {
+        parameters: [pathId('alert id')],
+        responses: { ...ok('the alert', ref('AlertDetail')), ...errors(401, 404) },
+      }),
+      ...alertActions(),
+      '/api/evaluation': get('alerts', 'evaluation of the alert loop per group', {
+        parameters: [
+          query('by', EVALUATION_GROUPINGS.join(', '), {
+            type: 'string',
+            enum: [...EVALUATION_GROUPINGS],
+          }),
+          time('from'),
+          time('to'),
+        ],
+        responses: {
+          ...ok(
+            'groups',
+            obj({ by: str, groups: { type: 'array', items: ref('EvaluationGroup') } }),
+          ),
+          ...errors(400, 401),
+        },
+      }),
+      '/api/openapi.json': get('gateway', 'this document'),
+    },
+  };
+}
