@@ -1,5 +1,5 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { ROLES, operatorOf, type Role } from '../auth/roles.ts';
+import type { FastifyInstance } from 'fastify';
+import { requireRole } from '../auth/http-auth.ts';
 import type { Ban, ConnectionGuard } from '../guard/connection-guard.ts';
 import type { TrafficMonitor } from '../guard/traffic-monitor.ts';
 
@@ -9,28 +9,9 @@ export interface SecurityDeps {
   connectionGuard?: ConnectionGuard;
 }
 
-/** 403: the signed-in person's role may not do this. */
-class Forbidden extends Error {
-  readonly statusCode = 403;
-  readonly code = 'SENSEGRID_FORBIDDEN';
-}
-
 class NotFound extends Error {
   readonly statusCode = 404;
   readonly code = 'SENSEGRID_NOT_FOUND';
-}
-
-/**
- * Security data is for operators and up; lifting bans for admins. A request without an
- * operator comes from a gateway without sign-in, where every route is open.
- */
-function allow(request: FastifyRequest, minimum: Role): void {
-  const operator = operatorOf(request);
-  if (!operator || ROLES.indexOf(operator.role) >= ROLES.indexOf(minimum)) return;
-  const roles = ROLES.slice(ROLES.indexOf(minimum)).join(', ');
-  throw new Forbidden(
-    `${operator.name} is a ${operator.role}; this needs one of: ${roles}. Ask an admin for that role.`,
-  );
 }
 
 export interface BanView {
@@ -52,7 +33,10 @@ function viewOf(ban: Ban): BanView {
   };
 }
 
-/** `GET /api/security`, `GET /api/bans`, `DELETE /api/bans/:address`. */
+/**
+ * `GET /api/security` and `GET /api/bans` for operators and up; `DELETE /api/bans/:address`
+ * for admins.
+ */
 export async function registerSecurityRoutes(
   app: FastifyInstance,
   deps: SecurityDeps,
@@ -60,7 +44,7 @@ export async function registerSecurityRoutes(
   const bans = () => deps.connectionGuard?.bans().map(viewOf) ?? [];
 
   app.get('/api/security', async (request) => {
-    allow(request, 'operator');
+    requireRole(request, 'operator');
     const report = deps.traffic.report(Date.now());
     const banned = new Map(bans().map((ban) => [ban.key, ban]));
     return {
@@ -72,12 +56,12 @@ export async function registerSecurityRoutes(
   });
 
   app.get('/api/bans', async (request) => {
-    allow(request, 'operator');
+    requireRole(request, 'operator');
     return { bans: bans() };
   });
 
   app.delete('/api/bans/:address', async (request, reply) => {
-    allow(request, 'admin');
+    const admin = requireRole(request, 'admin');
     const { address } = request.params as { address: string };
     const key = address.startsWith('client:') ? address : `address:${address}`;
     if (!deps.connectionGuard?.unban(key)) {
@@ -85,7 +69,7 @@ export async function registerSecurityRoutes(
         `no ban on ${address} is in force. GET /api/bans lists the bans (a client id's as client:<id>).`,
       );
     }
-    request.log.warn({ ban: key, by: operatorOf(request)?.name }, 'ban lifted');
+    request.log.warn({ ban: key, by: admin.name }, 'ban lifted');
     return reply.status(204).send();
   });
 }

@@ -70,6 +70,8 @@ const DELIVERY_SLOTS = 1000;
 export async function createBroker(options: BrokerOptions): Promise<Broker> {
   const { guard, metrics, log } = options;
   const persistentWithoutId = new WeakSet<Client>();
+  // A closed socket forgets its peer: the address is kept from the login.
+  const trafficAddresses = new WeakMap<Client, string | undefined>();
   const keepaliveTooLong = new WeakSet<Client>();
   const maxKeepalive = options.maxKeepaliveSeconds ?? 0;
   const remoteAddress = (client: Client) =>
@@ -121,7 +123,12 @@ export async function createBroker(options: BrokerOptions): Promise<Broker> {
         (result) => {
           if (result.ok) {
             const flapping = options.connectionGuard?.connected(client.id);
-            if (!flapping) return done(null, true);
+            if (!flapping) {
+              // Told before Aedes takes over an older connection of the same client id.
+              trafficAddresses.set(client, remoteAddress(client));
+              options.traffic?.connected(client.id, remoteAddress(client), Date.now());
+              return done(null, true);
+            }
             log.warn({ client: client.id, reason: flapping.reason }, 'client id banned');
             metrics.connectionsDropped.inc({ reason: 'banned' });
             return refuse(5, `client id banned: ${flapping.reason}`);
@@ -179,19 +186,10 @@ export async function createBroker(options: BrokerOptions): Promise<Broker> {
   });
   const stopPongWatches: (() => void)[] = [];
   aedes.on('clientDisconnect', () => metrics.clients.dec());
-  if (options.traffic) {
-    const traffic = options.traffic;
-    // A closed socket forgets its peer: the address is kept from the connect.
-    const addresses = new WeakMap<Client, string | undefined>();
-    aedes.on('client', (client) => {
-      if (options.console?.isConsole(client)) return;
-      addresses.set(client, remoteAddress(client));
-      traffic.connected(client.id, addresses.get(client), Date.now());
-    });
-    aedes.on('clientDisconnect', (client) => {
-      if (addresses.has(client)) traffic.disconnected(client.id, addresses.get(client), Date.now());
-    });
-  }
+  aedes.on('clientDisconnect', (client) => {
+    if (trafficAddresses.has(client))
+      options.traffic?.disconnected(client.id, trafficAddresses.get(client), Date.now());
+  });
   aedes.on('clientError', (client, error) => {
     log.debug({ client: client?.id, err: error.message }, 'client error');
   });

@@ -113,7 +113,8 @@ export function createTrafficMonitor(
     const subject = { type: 'device', id: d.id } as const;
     const event = countPublish(d.rate, bytes, nowMs, o);
     if (event === 'flood') {
-      const seconds = Math.max(nowMs - d.rate.bucketStartMs, 1000) / 1000;
+      // Over the part of the bucket that has run: the flood is flagged while it fills.
+      const seconds = Math.max(nowMs - d.rate.bucketStartMs, 50) / 1000;
       const rate = d.rate.bucketMsgs / seconds;
       const ratio = rate / Math.max(d.rate.usualMsgsPerSec, 1e-3);
       raise(
@@ -194,7 +195,7 @@ export function createTrafficMonitor(
       const when =
         other.open > 0
           ? 'while it is connected'
-          : `${Math.round((nowMs - other.lastMs) / 1000)} s after it was used`;
+          : `${Math.round((nowMs - other.lastMs) / 1000)} s after it was last used`;
       raise(
         subject,
         'shared_id',
