@@ -29,6 +29,8 @@ import type { Signal, SignalSink } from './alerts/signal.ts';
 import type { AlertLoop } from './alerts/alert-loop.ts';
 import { alertRulesFor, publishThrough, startGatewayAlerts } from './alerts/gateway-alerts.ts';
 import { createLiveTwin, type LiveTwin } from './twin-state/live-twin.ts';
+import { createHistory } from './history/history.ts';
+import { twinPlacement } from './history/placement.ts';
 
 export interface GatewayDeps {
   /** Defaults to the store named by `config.store`. */
@@ -94,6 +96,8 @@ export function buildGateway(config: Config, deps: GatewayDeps = {}): Gateway {
     join(config.dataDir, 'devices.json'),
   );
   twin.watch(registry);
+  // Minute aggregates written with each batch; the writer and the API use the store through it.
+  const history = createHistory(store, twinPlacement(twin.state, registry));
   const ports: { mqttPort: number; httpPort: number; tlsPort?: number } = {
     mqttPort: 0,
     httpPort: 0,
@@ -189,7 +193,7 @@ export function buildGateway(config: Config, deps: GatewayDeps = {}): Gateway {
     const recovered = wal.stats().pendingReadings;
     if (recovered > 0)
       log.info({ readings: recovered }, 'replaying the write-ahead log into the store');
-    writer = new StoreWriter(wal, store, {
+    writer = new StoreWriter(wal, history?.store ?? store, {
       batchReadings: config.writeBatchReadings,
       metrics,
       log,
@@ -267,7 +271,8 @@ export function buildGateway(config: Config, deps: GatewayDeps = {}): Gateway {
     alerts.loop.attachPublisher(publishThrough(broker.aedes));
     const activeBroker = broker;
     http = await buildApi({
-      store,
+      store: history?.store ?? store,
+      history: history && { history, twin },
       wal,
       writer,
       registry,

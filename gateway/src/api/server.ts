@@ -11,6 +11,7 @@ import { placeholderPage } from './placeholder.ts';
 import { BadRequest, parseSeriesQuery } from './query.ts';
 import type { Findings } from '../detect/findings.ts';
 import { registerTwinRoutes } from './twin-routes.ts';
+import { registerHistoryRoutes, type HistoryRoutesDeps } from '../history/history-routes.ts';
 import { registerAlertRoutes } from './alert-routes.ts';
 import { openApiDocument } from './openapi.ts';
 import type { AlertLoop } from '../alerts/alert-loop.ts';
@@ -36,6 +37,8 @@ export interface ApiDeps {
   consoleDir?: string;
   /** The live twin; its routes (/api/city, /api/regions, /api/layers...) are served when given. */
   twin?: LiveTwin;
+  /** Minute aggregates; /api/history/regions/:id and /api/twin/at are served when given. */
+  history?: HistoryRoutesDeps;
   /** The alert loop; /api/alerts and /api/evaluation are served when given. */
   alerts?: AlertLoop;
   /** The traffic monitor; /api/security is served when given. */
@@ -112,6 +115,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   });
 
   if (deps.twin) await registerTwinRoutes(app, deps.twin);
+  if (deps.history) await registerHistoryRoutes(app, deps.history);
   if (deps.alerts) await registerAlertRoutes(app, deps.alerts);
   const openApi = openApiDocument();
   app.get('/api/openapi.json', async () => openApi);

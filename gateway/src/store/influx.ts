@@ -13,6 +13,8 @@ import {
 import { MEASUREMENT, PLACEMENT_TAGS, SEQ_FIELD, toLineBatches } from './line-protocol.ts';
 import type { ReadingStore, SeriesPoint, SeriesQuery, StoreHealth } from './port.ts';
 import { ALERT_MEASUREMENT, alertLine, alertPointOf, type AlertPoint } from './alert-points.ts';
+import type { HistoryStore } from './history-port.ts';
+import { createInfluxHistory } from './history-influx.ts';
 
 export { parseInfluxUrl, type InfluxUrlParts } from './influx-url.ts';
 
@@ -51,6 +53,8 @@ export interface InfluxStoreStats extends InfluxHttpStats {
 export interface InfluxReadingStore extends ReadingStore {
   readonly kind: 'influx';
   stats(): InfluxStoreStats;
+  /** Minute aggregates in the same database (measurements `readings_1m`, `regions_1m`). */
+  readonly history: HistoryStore;
 }
 
 const MAX_LINES_PER_REQUEST = 5_000;
@@ -227,5 +231,14 @@ export function createInfluxStore(options: InfluxStoreOptions): InfluxReadingSto
       await writeChain;
     },
     stats: () => ({ ...counters }),
+    history: createInfluxHistory({
+      database,
+      query,
+      write(body, lines) {
+        const next = writeChain.then(() => writeBody(body, lines));
+        writeChain = next.catch(() => undefined);
+        return next;
+      },
+    }),
   };
 }

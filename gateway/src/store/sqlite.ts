@@ -6,11 +6,15 @@ import { SensegridError } from '../errors.ts';
 import type { ReadingStore, SeriesPoint, SeriesQuery, StoreHealth } from './port.ts';
 import { openSqliteSchema, type SqliteStatements } from './sqlite-schema.ts';
 import { sqliteAlertPoints } from './alert-points.ts';
+import type { HistoryStore } from './history-port.ts';
+import { createSqliteHistory } from './history-sqlite.ts';
 
 export interface SqliteReadingStore extends ReadingStore {
   readonly kind: 'sqlite';
   /** The file, or `:memory:`. */
   readonly path: string;
+  /** Minute aggregates in the same database (tables `samples_1m`, `regions_1m`). */
+  readonly history: HistoryStore;
 }
 
 /**
@@ -127,6 +131,10 @@ export function createSqliteStore(path: string): SqliteReadingStore {
   return {
     kind: 'sqlite',
     path,
+    history: createSqliteHistory(() => {
+      open();
+      return db!;
+    }),
     async init() {
       open();
     },
