@@ -1,5 +1,5 @@
 import { findLayer } from '@sensegrid/twin';
-import { alertTitle } from './incident-book.ts';
+import { alertTitle } from './alert-shape.ts';
 import type { Alert } from './model.ts';
 
 const SENSORS_LISTED = 10;

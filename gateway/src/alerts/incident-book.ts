@@ -1,8 +1,8 @@
-import { findLayer, type AlertSeverity } from '@sensegrid/twin';
+import type { AlertSeverity } from '@sensegrid/twin';
+import { summariseMembers } from './alert-shape.ts';
 import { alertId, isOpenState, type Alert, type AlertMember, type AuditEntry } from './model.ts';
 import type { PlaceSignal, SignalPlace } from './placement.ts';
 import { routeAlert, type AlertRules } from './rules.ts';
-import { severityOf, severityRank } from './severity.ts';
 import type { Signal } from './signal.ts';
 import { applyAction, type ActionRequest, type ActionResult } from './workflow.ts';
 
@@ -242,34 +242,9 @@ export class IncidentBook {
     alert.updatedAt = Math.max(alert.updatedAt, signal.tsMs);
     const point: [number, number] = [signal.tsMs, signal.score];
     alert.timeline.push(point);
-    this.summarise(alert);
+    summariseMembers(alert, this.regionName);
     const change: AlertChange = { alert, before, member, point, audit: [], at: signal.tsMs };
     return [change, ...this.route(alert, signal.tsMs)];
-  }
-
-  /** Severity, dominant kind, regions and title from the members. */
-  private summarise(alert: Alert): void {
-    const devices = new Set<string>();
-    const kinds = new Map<string, number>();
-    const regionCounts = new Map<string, Map<string, number>>();
-    for (const m of alert.members.values()) {
-      devices.add(m.device ?? `region:${m.region ?? ''}`);
-      kinds.set(m.kind, (kinds.get(m.kind) ?? 0) + m.count);
-      for (const [system, id] of Object.entries(m.regions)) {
-        let counts = regionCounts.get(system);
-        if (!counts) regionCounts.set(system, (counts = new Map()));
-        counts.set(id, (counts.get(id) ?? 0) + 1);
-      }
-    }
-    const severity = severityOf(alert.maxScore, alert.layer, devices.size);
-    if (severityRank(severity) < severityRank(alert.severity)) alert.severity = severity;
-    alert.kind = mostCommon(kinds) ?? alert.kind;
-    const regions: Alert['regions'] = {};
-    for (const [system, counts] of regionCounts) {
-      const id = system === 'admin' ? alert.place.id : mostCommon(counts)!;
-      regions[system] = { id, name: this.regionName(id) };
-    }
-    alert.regions = regions;
   }
 
   /** Routes a discovered alert (again, as its severity grows) and auto-dispatches when told. */
@@ -313,21 +288,3 @@ export class IncidentBook {
 
 export const correlationKey = (placeId: string, layer: string): string =>
   `${placeId}\u0000${layer}`;
-
-function mostCommon(counts: Map<string, number>): string | undefined {
-  let best: string | undefined;
-  let bestCount = -1;
-  for (const [key, count] of counts) {
-    if (count > bestCount) {
-      best = key;
-      bestCount = count;
-    }
-  }
-  return best;
-}
-
-/** "Water network level shift in Riverside". */
-export function alertTitle(alert: Pick<Alert, 'layer' | 'kind' | 'place'>): string {
-  const layer = findLayer(alert.layer)?.name ?? alert.layer;
-  return `${layer} ${alert.kind.replace(/_/g, ' ')} in ${alert.place.name}`;
-}

@@ -153,7 +153,7 @@ export function parseAlertRules(text: string, source = 'alert rules'): AlertRule
   if (doc.errors.length > 0) {
     throw rulesError(
       source,
-      doc.errors.map((e) => `line ${e.linePos?.[0].line ?? '?'}: ${e.message.split('\n')[0]}`),
+      doc.errors.map((e) => `line ${lines.linePos(e.pos[0]).line}: ${e.message.split('\n')[0]}`),
     );
   }
   const lineOf = (path: readonly PropertyKey[]): string => {

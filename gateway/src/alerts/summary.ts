@@ -1,5 +1,5 @@
 import type { AlertSeverity } from '@sensegrid/twin';
-import { alertTitle } from './incident-book.ts';
+import { alertTitle } from './alert-shape.ts';
 import type { Alert, AlertState, AuditEntry, Evaluation, PlaceRef } from './model.ts';
 import { briefOf } from './brief.ts';
 import type { AlertRules } from './rules.ts';

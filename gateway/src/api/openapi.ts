@@ -1,21 +1,19 @@
 import { ALERT_SEVERITIES } from '@sensegrid/twin';
 import { EVALUATION_GROUPINGS } from '../alerts/evaluation.ts';
 import { ALERT_STATES, PERSON_ACTIONS } from '../alerts/model.ts';
+import {
+  alertDetail,
+  alertSummary,
+  evaluationGroup,
+  int,
+  ms,
+  num,
+  obj,
+  ref,
+  str,
+  type Schema,
+} from '../alerts/openapi-schemas.ts';
 
-type Schema = Record<string, unknown>;
-
-const str = { type: 'string' };
-const num = { type: 'number' };
-const int = { type: 'integer' };
-const bool = { type: 'boolean' };
-const ms = { type: 'integer', description: 'epoch milliseconds' };
-const nullable = (schema: Schema) => ({ anyOf: [schema, { type: 'null' }] });
-const obj = (properties: Record<string, Schema>, required: string[] = Object.keys(properties)) => ({
-  type: 'object',
-  properties,
-  required,
-});
-const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const json = (schema: Schema) => ({ content: { 'application/json': { schema } } });
 const ok = (description: string, schema: Schema = { type: 'object' }) => ({
   200: { description, ...json(schema) },
@@ -46,133 +44,6 @@ const ERROR_TEXT: Record<number, string> = {
   404: 'no such thing (SENSEGRID_NOT_FOUND)',
   409: 'not allowed in the current state (SENSEGRID_INVALID_TRANSITION)',
 };
-
-const place = obj({ system: str, id: str, name: str });
-const region = obj({ id: str, name: str });
-const alertSummary = obj(
-  {
-    id: { type: 'string', example: 'inc-000123' },
-    state: { type: 'string', enum: [...ALERT_STATES] },
-    severity: { type: 'string', enum: [...ALERT_SEVERITIES] },
-    layer: str,
-    kind: { type: 'string', description: 'the dominant finding kind' },
-    title: str,
-    place,
-    regions: {
-      type: 'object',
-      additionalProperties: region,
-      description: 'grid system id to region',
-    },
-    center: obj({ lat: num, lon: num }),
-    department: str,
-    members: int,
-    devices: int,
-    findings: int,
-    openedAt: ms,
-    updatedAt: ms,
-    lastSignalAt: ms,
-    clearSince: nullable(ms),
-    resolvedAt: nullable(ms),
-    slaDueAt: nullable(ms),
-    overdue: bool,
-    escalated: int,
-    flaps: int,
-  },
-  [
-    'id',
-    'state',
-    'severity',
-    'layer',
-    'kind',
-    'title',
-    'place',
-    'regions',
-    'department',
-    'members',
-    'devices',
-    'openedAt',
-    'updatedAt',
-    'lastSignalAt',
-    'slaDueAt',
-    'overdue',
-    'escalated',
-  ],
-);
-const alertDetail = {
-  allOf: [
-    ref('AlertSummary'),
-    obj(
-      {
-        brief: { type: 'string', description: 'multi-line incident brief' },
-        actions: { type: 'array', items: str, description: 'actions the caller may take now' },
-        memberList: {
-          type: 'array',
-          items: obj({
-            device: nullable(str),
-            region: nullable(str),
-            metric: nullable(str),
-            kind: str,
-            count: int,
-            score: num,
-            firstTs: ms,
-            lastTs: ms,
-            explanation: str,
-          }),
-        },
-        audit: {
-          type: 'array',
-          items: obj({
-            at: ms,
-            who: str,
-            role: str,
-            from: nullable(str),
-            to: str,
-            action: str,
-            note: str,
-          }),
-        },
-        evaluation: obj({
-          dispatchMs: nullable(int),
-          acceptMs: nullable(int),
-          resolveMs: int,
-          slaMet: bool,
-          rating: nullable(int),
-          comment: nullable(str),
-        }),
-      },
-      ['brief', 'memberList', 'audit'],
-    ),
-  ],
-};
-const evaluationGroup = obj(
-  {
-    key: str,
-    department: str,
-    layer: str,
-    period: str,
-    alerts: int,
-    resolved: int,
-    falseAlarms: int,
-    falseAlarmRate: num,
-    medianDispatchMs: nullable(num),
-    medianAcceptMs: nullable(num),
-    medianResolveMs: nullable(num),
-    slaCompliance: nullable(num),
-    ratingMean: nullable(num),
-    ratings: int,
-    ratingCounts: { type: 'array', items: int, minItems: 5, maxItems: 5 },
-  },
-  [
-    'key',
-    'alerts',
-    'resolved',
-    'falseAlarms',
-    'falseAlarmRate',
-    'slaCompliance',
-    'ratingMean',
-    'ratings',
-  ],
-);
 
 const ACTION_BODIES: Record<string, Schema> = {
   dispatch: obj({ department: str, note: str }, []),
