@@ -1,7 +1,8 @@
 import { METRICS, encodeFrame, type Frame } from '@sensegrid/twin';
-import type { Camera, InstancedMesh, Scene, WebGLRenderer } from 'three';
+import { Color, type Camera, type Mesh, type Points, type Scene, type WebGLRenderer } from 'three';
 import type { ConsoleRuntime } from './live/runtime.ts';
-import { paintDirtySensors } from './scene/Sensors.tsx';
+import { paintDirtySensors, presentLatencies } from './scene/Sensors.tsx';
+import { baseBuildingColor } from './scene/building-geometry.ts';
 
 /**
  * Read-only probes for the browser tests and `npm run bench:console`, on
@@ -12,8 +13,10 @@ export interface ConsoleHooks {
   renderer?: WebGLRenderer;
   scene?: Scene;
   camera?: Camera;
-  /** Sensors drawn (scale > 0) per layer. */
+  /** Sensors drawn (in the points' index) per layer. */
   visibleSensors(): Record<string, number>;
+  /** Buildings drawn in another colour than their plain one (lit or selected). */
+  highlightedBuildings(): number;
   /** Draw calls of one render of the current scene. */
   drawCalls(): number;
   /** Latencies (ms) recorded since `from` (a previous `latencyCount`). */
@@ -22,6 +25,11 @@ export interface ConsoleHooks {
   recordApplied(): void;
   /** Ages (ms) at apply time recorded since `from` (a previous `appliedCount`). */
   applied(from: number): number[];
+  /**
+   * Times `reps` renders of the current scene, each waited for with a 1-pixel readPixels (the
+   * GPU, here a CPU rasteriser, must finish first); ms per render.
+   */
+  timeRender(reps: number): number[];
   /** Times applying `reps` synthetic frames of `changed` sensors; ms per frame for each rep. */
   timeFrameApply(changed: number, reps: number): { binary: number[]; json: number[] };
 }
@@ -30,15 +38,32 @@ export function exposeHooks(runtime: ConsoleRuntime): void {
   const hooks: ConsoleHooks = {
     runtime,
     visibleSensors() {
-      const mesh = hooks.scene?.getObjectByName('sensors') as InstancedMesh | undefined;
+      const points = hooks.scene?.getObjectByName('sensors') as Points | undefined;
       const table = runtime.store.getState().sensors;
       const counts: Record<string, number> = {};
-      if (!mesh || !table) return counts;
-      const m = mesh.instanceMatrix.array;
-      for (let i = 0; i < mesh.count; i++) {
-        if (m[i * 16] !== 0) counts[table.layer[i]!] = (counts[table.layer[i]!] ?? 0) + 1;
-      }
+      const index = points?.geometry.index?.array;
+      if (!index || !table) return counts;
+      for (const i of index) counts[table.layer[i]!] = (counts[table.layer[i]!] ?? 0) + 1;
       return counts;
+    },
+    highlightedBuildings() {
+      const mesh = hooks.scene?.getObjectByName('buildings') as Mesh | undefined;
+      const city = runtime.store.getState().city;
+      if (!mesh || !city) return -1;
+      const colors = mesh.geometry.getAttribute('color').array;
+      const plain = new Color();
+      let n = 0;
+      // Eight corners per building, one colour each; the first corner stands for the building.
+      for (let i = 0; i < city.buildings.id.length; i++) {
+        baseBuildingColor(city.buildings.h[i]!, plain);
+        const at = i * 8 * 3;
+        const same =
+          Math.abs(colors[at]! - plain.r) < 1e-4 &&
+          Math.abs(colors[at + 1]! - plain.g) < 1e-4 &&
+          Math.abs(colors[at + 2]! - plain.b) < 1e-4;
+        if (!same) n++;
+      }
+      return n;
     },
     drawCalls() {
       const r = hooks.renderer;
@@ -52,6 +77,20 @@ export function exposeHooks(runtime: ConsoleRuntime): void {
       const calls = r.info.render.calls;
       r.info.autoReset = true;
       return calls;
+    },
+    timeRender(reps) {
+      const { renderer: r, scene, camera } = hooks;
+      if (!r || !scene || !camera) return [];
+      const gl = r.getContext();
+      const pixel = new Uint8Array(4);
+      const times: number[] = [];
+      for (let i = 0; i < reps; i++) {
+        const t0 = performance.now();
+        r.render(scene, camera);
+        gl.readPixels(0, 0, 1, 1, gl.RGBA, gl.UNSIGNED_BYTE, pixel);
+        times.push(performance.now() - t0);
+      }
+      return times;
     },
     latencies(from) {
       const out: number[] = [];
@@ -117,7 +156,7 @@ export function exposeHooks(runtime: ConsoleRuntime): void {
 
         const t0 = performance.now();
         live.applyFrame(bytes, Date.now());
-        paintDirtySensors(colors, runtime, table, focusLayer, true, Date.now());
+        paintDirtySensors(colors, runtime, table, focusLayer, true);
         binary.push(performance.now() - t0);
 
         // Baseline: the same updates as JSON objects, applied one object at a time.
@@ -138,11 +177,12 @@ export function exposeHooks(runtime: ConsoleRuntime): void {
             live.dirty.list[live.dirty.count++] = u.i;
           }
         }
-        paintDirtySensors(colors, runtime, table, focusLayer, true, Date.now());
+        paintDirtySensors(colors, runtime, table, focusLayer, true);
         json.push(performance.now() - t1);
         live.lastSeq = frame.seq;
       }
-      // Synthetic frames must not make the live feed's next frames look old.
+      // Synthetic frames must not make the live feed's next frames look old, nor count as drawn.
+      presentLatencies(runtime, Date.now());
       live.lastSeq = lastSeq;
       live.redrawAll = true;
       return { binary, json };

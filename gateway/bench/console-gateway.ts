@@ -18,6 +18,8 @@ const config = parseConfig({
   mqttPort: 0,
   httpPort: 0,
   allowAnonymous: true,
+  // The benchmark's browser watches as a guest; signing in is not what it measures.
+  openConsole: true,
   logLevel: 'silent',
   dataDir,
 });

@@ -18,6 +18,7 @@ const SENSORS = city.sensors.length;
 interface Hooks {
   visibleSensors(): Record<string, number>;
   drawCalls(): number;
+  highlightedBuildings(): number;
 }
 const hooks = (page: Page) => ({
   visible: () =>
@@ -26,6 +27,10 @@ const hooks = (page: Page) => ({
     ),
   drawCalls: () =>
     page.evaluate(() => (globalThis as unknown as { __sensegrid: Hooks }).__sensegrid.drawCalls()),
+  highlighted: () =>
+    page.evaluate(() =>
+      (globalThis as unknown as { __sensegrid: Hooks }).__sensegrid.highlightedBuildings(),
+    ),
 });
 
 describeWithBinary(
@@ -175,6 +180,26 @@ describeWithBinary(
       await expect
         .poll(async () => Number(await page.getByTestId('region-sensors').textContent()))
         .toBeGreaterThan(0);
+    });
+
+    it('lights the buildings of a region drilled into in a grid system other than the administrative one', async () => {
+      const total = city.buildings.length;
+      expect(await hooks(page).highlighted()).toBe(0);
+      await page.getByTestId('grid-system').selectOption('policing');
+      await expect.poll(() => page.getByTestId('region-list').locator('li').count()).toBe(64);
+      await page.getByTestId('region-list').locator('button').nth(20).click();
+      await expect.poll(() => page.getByTestId('breadcrumb').textContent()).toContain('Beat');
+      await expect.poll(() => hooks(page).highlighted()).toBeGreaterThan(0);
+      const beat = await hooks(page).highlighted();
+      // One beat of 64 holds a few percent of the city's buildings, not all of them.
+      expect(beat).toBeLessThan(total / 8);
+      await page.waitForTimeout(1000); // let the camera arrive
+      await screenshot(page, 'console-policing-beat');
+
+      await page.getByTestId('grid-system').selectOption('governance');
+      await expect.poll(() => hooks(page).highlighted()).toBe(0);
+      await page.getByTestId('region-list').locator('button').first().click();
+      await expect.poll(() => hooks(page).highlighted()).toBeGreaterThan(0);
     });
 
     it('fits a narrow window', async () => {

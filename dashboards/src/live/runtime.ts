@@ -14,9 +14,15 @@ export interface ConsoleRuntime {
   store: ConsoleStore;
   actions: ConsoleActions;
   live: LiveBuffers;
-  /** Publish-to-screen latencies (ms) of the sensor updates drawn last, for the benchmark. */
+  /**
+   * Publish-to-screen latencies (ms) of the sensor updates drawn, for the benchmark: a ring
+   * buffer. Entries before `latencyCount` are ages at the moment the frame that drew them was
+   * on screen; entries up to `latencyPending` still hold reading timestamps, drawn but not yet
+   * presented.
+   */
   latencies: Float64Array;
   latencyCount: number;
+  latencyPending: number;
   /** Asks the canvas for a new frame (it renders on demand, not continuously). */
   invalidate: () => void;
 }
@@ -29,6 +35,7 @@ export function createRuntime(): ConsoleRuntime {
     live: new LiveBuffers(0),
     latencies: new Float64Array(1 << 16),
     latencyCount: 0,
+    latencyPending: 0,
     invalidate: () => {},
   };
 }

@@ -35,7 +35,7 @@ export function CityCanvas({ city, sensors }: CityCanvasProps) {
   return (
     <Canvas
       className="city-canvas"
-      dpr={[1, 2]}
+      dpr={SOFTWARE_RENDERER ? 1 : [1, 2]}
       frameloop="demand"
       camera={{ position: [0, 5000, 5000], fov: 45, near: 5, far: 40_000 }}
       gl={{

@@ -67,13 +67,14 @@ export function Ground({ city }: GroundProps) {
     <group>
       <mesh rotation-x={-Math.PI / 2} position={[(x0 + x1) / 2, 0, -(y0 + y1) / 2]} name="ground">
         <planeGeometry args={[width + 1600, depth + 1600]} />
-        <meshLambertMaterial color="#0c1322" />
+        {/* Flat and lit evenly: unlit colours look the same and cost a software renderer less. */}
+        <meshBasicMaterial color="#09111f" />
       </mesh>
       <lineSegments geometry={streets} name="streets">
         <lineBasicMaterial vertexColors />
       </lineSegments>
       <mesh geometry={water} name="water">
-        <meshLambertMaterial color="#0f3b5c" />
+        <meshBasicMaterial color="#0c3250" />
       </mesh>
       {city.bridges.length > 0 && <Bridges city={city} />}
     </group>

@@ -1,127 +1,127 @@
 import { useEffect, useMemo, useRef } from 'react';
-import { useFrame, type ThreeEvent } from '@react-three/fiber';
-import { InstancedBufferAttribute, Matrix4, OctahedronGeometry, type InstancedMesh } from 'three';
+import { useFrame, useThree, type ThreeEvent } from '@react-three/fiber';
+import type { BufferAttribute, Mesh } from 'three';
 import type { SensorTableData } from '../api.ts';
 import { useConsole, useRuntime, type ConsoleRuntime } from '../live/runtime.ts';
 import { writeSensorColor } from './sensor-colors.ts';
+import { sensorPoints, visibleSensorIndex } from './sensor-geometry.ts';
 import { toScene } from './geometry.ts';
 
 export interface SensorsProps {
   table: SensorTableData;
 }
 
+/** Size of a sensor on screen, in pixels, at any zoom. */
+const POINT_PX = 5;
 const RADIUS_M = 5;
 
 /**
- * Every sensor in one instanced mesh (one draw call). Frames only mark sensors dirty; here,
- * once per drawn frame, the dirty sensors' colours are written into the instance buffer.
- * Hidden layers are drawn at scale 0. Nothing here re-renders React per frame.
+ * Every sensor as one point of one `Points` object (one draw call, one vertex per sensor).
+ * Frames only mark sensors dirty; here, once per drawn frame, the dirty sensors' colours are
+ * written into the colour attribute and only that span is uploaded. Hidden layers are left
+ * out of the index. The picked sensor gets a marker. Nothing here re-renders React per frame.
  */
 export function Sensors({ table }: SensorsProps) {
   const runtime = useRuntime();
   const { live, store, actions } = runtime;
-  const mesh = useRef<InstancedMesh>(null);
-  const count = table.id.length;
-  const geometry = useMemo(() => new OctahedronGeometry(RADIUS_M, 0), []);
+  const raycaster = useThree((s) => s.raycaster);
+  const geometry = useMemo(() => sensorPoints(table), [table]);
+  useEffect(() => () => geometry.dispose(), [geometry]);
+  const marker = useRef<Mesh>(null);
   const hiddenLayers = useConsole((s) => s.hiddenLayers);
   const focusLayer = useConsole((s) => s.focusLayer);
   const colorMode = useConsole((s) => s.colorMode);
   const picked = useConsole((s) => s.picked);
-  const scale = useRef(1);
-  const matrix = useMemo(() => new Matrix4(), []);
-
-  const writeMatrices = (m: InstancedMesh, s: number) => {
-    const { hiddenLayers: hidden } = store.getState();
-    const array = m.instanceMatrix.array as Float32Array;
-    for (let i = 0; i < count; i++) {
-      const x = table.x[i];
-      const y = table.y[i];
-      const visible = x !== null && y !== null && !hidden[table.layer[i]!];
-      const k = visible ? (i === store.getState().picked ? s * 2.2 : s) : 0;
-      const [px, py, pz] = visible ? toScene(x!, y!, table.z[i]! + RADIUS_M * s + 2) : [0, -1e4, 0];
-      matrix.makeScale(k, k, k).setPosition(px, py, pz);
-      matrix.toArray(array, i * 16);
-    }
-    m.instanceMatrix.needsUpdate = true;
-    m.computeBoundingSphere();
-  };
+  const scale = useRef(0);
+  const span = useMemo(() => ({ lo: 0, hi: -1 }), []);
 
   useEffect(() => {
-    const m = mesh.current;
+    geometry.setIndex(visibleSensorIndex(table, hiddenLayers));
+    runtime.invalidate();
+  }, [geometry, table, hiddenLayers, runtime]);
+
+  useEffect(() => {
+    const m = marker.current;
     if (!m) return;
-    if (!m.instanceColor || m.instanceColor.count !== count) {
-      m.instanceColor = new InstancedBufferAttribute(new Float32Array(count * 3), 3);
-    }
-    writeMatrices(m, scale.current);
-    live.redrawAll = true;
+    const x = picked === undefined ? null : table.x[picked];
+    const y = picked === undefined ? null : table.y[picked];
+    const shown = x != null && y != null && !hiddenLayers[table.layer[picked!]!];
+    m.visible = shown;
+    if (shown) m.position.set(...toScene(x, y, table.z[picked!]! + 4));
     runtime.invalidate();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [table, hiddenLayers, picked]);
+  }, [picked, hiddenLayers, table, runtime]);
 
   useEffect(() => {
     live.redrawAll = true;
     runtime.invalidate();
-  }, [focusLayer, colorMode, live, runtime]);
+  }, [focusLayer, colorMode, table, live, runtime]);
 
   useFrame(({ camera }) => {
-    const m = mesh.current;
-    if (!m?.instanceColor) return;
-    // Keep sensors a few pixels wide at any zoom: rescale when the distance changed a lot.
+    // Keep the pick radius and the marker a few pixels wide at any zoom.
     const s = Math.min(7, Math.max(1, camera.position.y / 700));
-    if (Math.abs(s - scale.current) / scale.current > 0.15) {
+    if (Math.abs(s - scale.current) / s > 0.15) {
       scale.current = s;
-      writeMatrices(m, s);
+      raycaster.params.Points = { threshold: RADIUS_M * s * 1.5 };
+      marker.current?.scale.setScalar(s * 2.2);
     }
-    const colors = m.instanceColor.array as Float32Array;
+    const colors = geometry.getAttribute('color') as BufferAttribute;
+    const array = colors.array as Float32Array;
     const { focusLayer: focus, colorMode: mode } = store.getState();
-    const byValue = mode === 'value';
-    const layers = table.layer;
-    const stride = live.metricCount;
     if (live.redrawAll) {
       live.redrawAll = false;
       live.drainDirty(() => {});
-      for (let i = 0; i < count; i++) {
+      const stride = live.metricCount;
+      for (let i = 0; i < table.id.length; i++) {
+        const layer = table.layer[i]!;
         writeSensorColor(
-          colors,
+          array,
           i * 3,
-          layers[i]!,
+          layer,
           focus,
-          byValue,
+          mode === 'value',
           live.status[i]!,
           live.values,
           i * stride,
         );
       }
-      m.instanceColor.needsUpdate = true;
+      colors.clearUpdateRanges();
+      colors.needsUpdate = true;
       return;
     }
-    if (paintDirtySensors(colors, runtime, table, focus, byValue, Date.now()) > 0) {
-      m.instanceColor.needsUpdate = true;
+    if (paintDirtySensors(array, runtime, table, focus, mode === 'value', span) > 0) {
+      colors.clearUpdateRanges();
+      colors.addUpdateRange(span.lo * 3, (span.hi - span.lo + 1) * 3);
+      colors.needsUpdate = true;
+      // Ages are final once the frame drawn with these colours is on screen: the next
+      // animation frame starts after this one was presented.
+      requestAnimationFrame(() => presentLatencies(runtime, Date.now()));
     }
   });
 
   const onClick = (event: ThreeEvent<MouseEvent>) => {
-    if (event.instanceId === undefined) return;
+    if (event.index === undefined) return;
     event.stopPropagation();
-    actions.pick(event.instanceId);
+    actions.pick(event.index);
   };
 
   return (
-    <instancedMesh
-      ref={mesh}
-      args={[geometry, undefined, count]}
-      onClick={onClick}
-      frustumCulled={false}
-      name="sensors"
-    >
-      <meshBasicMaterial toneMapped={false} />
-    </instancedMesh>
+    <group>
+      <points geometry={geometry} onClick={onClick} frustumCulled={false} name="sensors">
+        <pointsMaterial vertexColors size={POINT_PX} sizeAttenuation={false} toneMapped={false} />
+      </points>
+      <mesh ref={marker} visible={false} name="picked-sensor">
+        <octahedronGeometry args={[RADIUS_M, 0]} />
+        <meshBasicMaterial color="#ffffff" wireframe toneMapped={false} />
+      </mesh>
+    </group>
   );
 }
 
 /**
- * Writes the colours of the sensors changed since the last call and records their
- * publish-to-screen latency. Returns how many were painted. Allocates nothing per sensor.
+ * Writes the colours of the sensors changed since the last call and notes the timestamps of
+ * their readings; `presentLatencies` turns them into publish-to-screen latencies once the
+ * frame is on screen. Returns how many were painted and, in `span`, the lowest and highest
+ * index painted. Allocates nothing per sensor.
  */
 export function paintDirtySensors(
   colors: Float32Array,
@@ -129,7 +129,7 @@ export function paintDirtySensors(
   table: SensorTableData,
   focus: string,
   byValue: boolean,
-  now: number,
+  span: { lo: number; hi: number } = { lo: 0, hi: -1 },
 ): number {
   const { live } = runtime;
   if (live.dirty.count === 0) return 0;
@@ -138,13 +138,17 @@ export function paintDirtySensors(
   const stride = live.metricCount;
   const lat = runtime.latencies;
   const mask = lat.length - 1;
-  let n = runtime.latencyCount;
+  let n = runtime.latencyPending;
   const { list, mark } = live.dirty;
   const dirty = live.dirty.count;
+  span.lo = count;
+  span.hi = -1;
   for (let k = 0; k < dirty; k++) {
     const i = list[k]!;
     mark[i] = 0;
     if (i >= count) continue;
+    if (i < span.lo) span.lo = i;
+    if (i > span.hi) span.hi = i;
     writeSensorColor(
       colors,
       i * 3,
@@ -156,9 +160,18 @@ export function paintDirtySensors(
       i * stride,
     );
     const ts = live.ts[i]!;
-    if (ts === ts) lat[n++ & mask] = now - ts;
+    if (ts === ts) lat[n++ & mask] = ts;
   }
   live.dirty.count = 0;
-  runtime.latencyCount = n;
+  runtime.latencyPending = n;
   return dirty;
+}
+
+/** Turns the reading timestamps noted since the last call into ages at time `now`. */
+export function presentLatencies(runtime: ConsoleRuntime, now: number): void {
+  const lat = runtime.latencies;
+  const mask = lat.length - 1;
+  for (let k = runtime.latencyCount; k < runtime.latencyPending; k++)
+    lat[k & mask] = now - lat[k & mask]!;
+  runtime.latencyCount = runtime.latencyPending;
 }
