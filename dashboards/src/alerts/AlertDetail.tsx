@@ -117,7 +117,12 @@ function Facts({ detail }: { detail: Detail }) {
         <tr>
           <th>Opened</th>
           <td>
-            {formatClock(detail.openedAt)} · open {formatDuration(now - detail.openedAt)}
+            {formatClock(detail.openedAt)} ·{' '}
+            {detail.resolvedAt
+              ? `resolved after ${formatDuration(detail.resolvedAt - detail.openedAt)}`
+              : detail.state === 'cancelled'
+                ? `false alarm, closed after ${formatDuration(detail.updatedAt - detail.openedAt)}`
+                : `open ${formatDuration(now - detail.openedAt)}`}
           </td>
         </tr>
         <tr>
@@ -140,7 +145,9 @@ function Facts({ detail }: { detail: Detail }) {
           <td>{detail.place.name}</td>
         </tr>
         {Object.entries(detail.regions ?? {})
-          .filter(([system]) => system !== detail.place.system)
+          .filter(
+            ([system, region]) => system !== detail.place.system && region.id !== detail.place.id,
+          )
           .map(([system, region]) => (
             <tr key={system}>
               <th>{systemName(system)}</th>

@@ -28,6 +28,10 @@ describe('the alert store', () => {
     expect(store.getState().selectedVersion).toBe(0);
     mergeAlerts(store, [makeAlert({ id: 'a', updatedAt: 1 })]);
     expect(store.getState().selectedVersion).toBe(1);
+    mergeAlerts(store, [makeAlert({ id: 'a', updatedAt: 1 })]);
+    mergeAlerts(store, [makeAlert({ id: 'a', updatedAt: 2 })], { fromDetail: true });
+    expect(store.getState().selectedVersion).toBe(1);
+    expect(store.getState().byId.get('a')!.updatedAt).toBe(2);
   });
 
   it('batches a burst of live messages into one store update', () => {

@@ -45,15 +45,24 @@ export const createAlertStore = () =>
 
 export type AlertStore = ReturnType<typeof createAlertStore>;
 
-/** Merges alert versions into the store, keeping the newer of each. */
-export function mergeAlerts(store: AlertStore, incoming: readonly AlertSummary[]): void {
+/**
+ * Merges alert versions into the store, keeping the newer of each. A newer version of the
+ * selected incident asks its detail to reload, unless it comes from that detail itself.
+ */
+export function mergeAlerts(
+  store: AlertStore,
+  incoming: readonly AlertSummary[],
+  { fromDetail = false } = {},
+): void {
   if (incoming.length === 0) return;
   const { byId, selectedId, selectedVersion } = store.getState();
   const next = new Map(byId);
   let selectedChanged = false;
   for (const alert of incoming) {
-    const kept = newerAlert(next.get(alert.id), alert);
-    if (kept === alert && alert.id === selectedId) selectedChanged = true;
+    const known = next.get(alert.id);
+    const kept = newerAlert(known, alert);
+    const changed = kept === alert && (!known || alert.updatedAt > known.updatedAt);
+    if (changed && alert.id === selectedId && !fromDetail) selectedChanged = true;
     next.set(alert.id, kept);
   }
   store.setState({

@@ -21,8 +21,14 @@ export interface ActionBody {
   comment?: string;
 }
 
-/** The alert routes, each request carrying the signed-in person's bearer token. */
-export function createAlertsApi(token: () => string | undefined) {
+/**
+ * The alert routes, each request carrying the signed-in person's bearer token. A 401 (the
+ * token expired or was signed out) is reported to `onUnauthenticated` as well as thrown.
+ */
+export function createAlertsApi(
+  token: () => string | undefined,
+  onUnauthenticated: () => void = () => {},
+) {
   const request = async <T>(path: string, init: RequestInit = {}): Promise<T> => {
     const headers = new Headers(init.headers);
     const bearer = token();
@@ -39,6 +45,7 @@ export function createAlertsApi(token: () => string | undefined) {
       );
     }
     if (response.ok) return (await response.json()) as T;
+    if (response.status === 401 && bearer) onUnauthenticated();
     throw await errorOf(response);
   };
   return {

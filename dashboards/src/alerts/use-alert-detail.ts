@@ -29,18 +29,19 @@ export function useAlertDetail(): AlertDetailView {
         if (!alive) return;
         setDetail(d);
         setError(undefined);
+        mergeAlerts(store, [d], { fromDetail: true });
       },
       (e: Error) => alive && setError(e.message),
     );
     return () => {
       alive = false;
     };
-  }, [api, id, version, token]);
+  }, [api, store, id, version, token]);
 
   const replace = useCallback(
     (next: AlertDetail) => {
       setDetail(next);
-      mergeAlerts(store, [next]);
+      mergeAlerts(store, [next], { fromDetail: true });
       store.setState({ actionVersion: store.getState().actionVersion + 1 });
     },
     [store],
