@@ -1,6 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MqttClient } from 'mqtt';
-import { createDemoCity, decodeFrame, findMetric, type Frame } from '@sensegrid/twin';
+import {
+  createCityIndex,
+  createDemoCity,
+  decodeFrame,
+  findMetric,
+  type Frame,
+} from '@sensegrid/twin';
 import { createConsoleAccess } from '../src/twin-state/console-access.ts';
 import { connectClient, publish, startGateway, type RunningGateway } from './gateway-harness.ts';
 
@@ -171,6 +177,87 @@ describe('the live twin in the gateway', () => {
       'utilities',
     ]);
     expect(detail.systems.every((s) => typeof s.region === 'string')).toBe(true);
+  });
+});
+
+describe('a device that moves', () => {
+  interface Detail {
+    path: { id: string }[];
+    systems: { system: string; region: string | null }[];
+    building: string | null;
+  }
+  interface Region {
+    total: { sensors: number };
+    layers: { layer: string; metrics: { metric: string; count: number }[] }[];
+  }
+
+  it('takes its sensor to the regions of its new position in every grid system, its rollups and the console table', async () => {
+    running = await startGateway({}, { city });
+    const index = createCityIndex(city);
+    const policing = (lat: number, lon: number) => index.place(lat, lon).systems.policing;
+    const from = city.sensors.find((s) => s.layer === 'air')!;
+    const fromPlace = index.place(from.lat, from.lon);
+    // A position in another district and another policing beat: another sensor's.
+    const to = city.sensors.find((s) => {
+      const p = index.place(s.lat, s.lon);
+      return (
+        p.district !== fromPlace.district && p.systems.policing !== policing(from.lat, from.lon)
+      );
+    })!;
+    const toPlace = index.place(to.lat, to.lon);
+    const region = (id: string) => json<Region>(`${running!.httpUrl}/api/regions/${id}`);
+    const before = {
+      from: (await region(fromPlace.district!)).total.sensors,
+      to: (await region(toPlace.district!)).total.sensors,
+      fromBeat: (await region(fromPlace.systems.policing!)).total.sensors,
+      toBeat: (await region(toPlace.systems.policing!)).total.sensors,
+      version: (await json<{ version: number }>(`${running.httpUrl}/api/sensors`)).version,
+    };
+    const frames: Frame[] = [];
+    await consoleClient(running.httpUrl, frames);
+
+    const device = await connectClient(running.mqttUrl, { clientId: from.id });
+    clients.push(device);
+    await publish(
+      device,
+      `devices/${from.id}/meta`,
+      JSON.stringify({ kind: 'air', lat: to.lat, lon: to.lon }),
+      { qos: 1, retain: true },
+    );
+    const detail = await json<Detail>(`${running.httpUrl}/api/sensors/${from.id}`);
+    expect(detail.path.map((p) => p.id)).toContain(toPlace.district);
+    expect(detail.building).toBeNull();
+    for (const system of ['operations', 'policing', 'governance', 'utilities']) {
+      expect(detail.systems.find((s) => s.system === system)?.region).toBe(
+        toPlace.systems[system] ?? null,
+      );
+    }
+    expect((await region(fromPlace.district!)).total.sensors).toBe(before.from - 1);
+    expect((await region(toPlace.district!)).total.sensors).toBe(before.to + 1);
+    expect((await region(fromPlace.systems.policing!)).total.sensors).toBe(before.fromBeat - 1);
+    expect((await region(toPlace.systems.policing!)).total.sensors).toBe(before.toBeat + 1);
+
+    // The console's table has the new position, and frames tell consoles to reload it.
+    const table = await json<{ version: number; id: string[]; x: number[]; y: number[] }>(
+      `${running.httpUrl}/api/sensors`,
+    );
+    expect(table.version).toBeGreaterThan(before.version);
+    const at = table.id.indexOf(from.id);
+    expect(Math.hypot(table.x[at]! - to.x, table.y[at]! - to.y)).toBeLessThan(1);
+    await waitFor(() => frames.some((f) => f.sensorsVersion === table.version));
+
+    // The device's next readings count where it now is, and are stored with its new tags.
+    await publish(device, `devices/${from.id}/readings`, JSON.stringify({ values: { pm25: 12 } }));
+    const pm25 = (r: Region) =>
+      r.layers.find((l) => l.layer === 'air')?.metrics.find((m) => m.metric === 'pm25')?.count ?? 0;
+    expect(pm25(await region(toPlace.district!))).toBe(1);
+    expect(pm25(await region(fromPlace.district!))).toBe(0);
+    const devices = await json<{ devices: { id: string; placement: { district?: string } }[] }>(
+      `${running.httpUrl}/api/devices`,
+    );
+    expect(devices.devices.find((d) => d.id === from.id)?.placement.district).toBe(
+      toPlace.district,
+    );
   });
 });
 

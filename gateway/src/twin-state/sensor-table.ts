@@ -83,6 +83,30 @@ export class SensorTable {
     });
   }
 
+  /**
+   * Places a sensor at a new position its device reported. Returns false when the position
+   * is the one it had (within a metre: coordinates round-trip through 7-decimal degrees). A moved sensor leaves its building (the city model's mounting point):
+   * it stands at street level where it now is. `version` changes so consoles reload positions.
+   */
+  move(index: number, lat: number, lon: number): boolean {
+    const sensor = this.sensors[index];
+    if (!sensor) return false;
+    const [x, y] = this.projection.toLocal(lon, lat).map((v) => Math.round(v * 10) / 10) as [
+      number,
+      number,
+    ];
+    if (Math.hypot(x - sensor.x, y - sensor.y) < 1) return false;
+    sensor.x = x;
+    sensor.y = y;
+    sensor.placement = this.index.place(lat, lon);
+    if (sensor.building) {
+      delete sensor.building;
+      sensor.z = 3;
+    }
+    this.version++;
+    return true;
+  }
+
   /** The rollup nodes of a sensor: its hierarchy nodes, its building, and its grid regions. */
   nodesOf(sensor: TwinSensor): RollupNode[] {
     const { placement } = sensor;

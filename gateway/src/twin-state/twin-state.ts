@@ -55,9 +55,16 @@ export class TwinState {
     this.readingsTotal += readings.length;
   }
 
-  /** A device described itself (meta): a device not in the city joins the twin. */
+  /**
+   * A device described itself (meta): a device not in the city joins the twin; a known one
+   * that reports another position moves, with its place in every grid system and its rollups.
+   */
   deviceSeen(id: string, seen: SensorSighting): void {
-    this.ensure(id, seen);
+    const known = this.sensors.indexOf(id);
+    const index = this.ensure(id, seen);
+    if (known === undefined || seen.lat === undefined || seen.lon === undefined) return;
+    if (!this.sensors.move(index, seen.lat, seen.lon)) return;
+    this.rollups.moveSensor(index, this.sensors.nodesOf(this.sensors.sensors[index]!));
   }
 
   /** A device announced `online` or `offline` on its status topic. */

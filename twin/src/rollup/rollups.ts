@@ -154,6 +154,31 @@ export class Rollups {
     return this.ids.get(id);
   }
 
+  /**
+   * Moves a sensor to other nodes (its device reported a new position): the nodes it leaves
+   * lose its counts and open alerts, the nodes it joins gain them, nodes it stays in are not
+   * touched. Metric stats stay where the readings were taken; the sensor's next readings go
+   * to its new nodes.
+   */
+  moveSensor(index: number, nodes: readonly RollupNode[]): void {
+    const s = this.sensors[index];
+    if (!s) return;
+    const next = nodes.map((n) => this.cell(n.id, s.layer, n.stats));
+    const kept = new Set(next);
+    for (const cell of s.cells) {
+      if (kept.has(cell)) continue;
+      this.count(cell, s, -1);
+    }
+    const before = new Set(s.cells);
+    for (const cell of next) {
+      if (before.has(cell)) continue;
+      this.count(cell, s, 1);
+    }
+    s.cells = next;
+    s.windows.clear();
+    this.changedSensors.add(index);
+  }
+
   sensor(index: number): SensorState | undefined {
     return this.sensors[index];
   }
@@ -294,6 +319,15 @@ export class Rollups {
       s.windows.set(metric, windows);
     }
     return windows;
+  }
+
+  /** Adds (1) or removes (-1) a sensor's counts and open alerts to or from a cell. */
+  private count(cell: Cell, s: Tracked, sign: 1 | -1): void {
+    cell.sensors += sign;
+    if (sign > 0) increment(cell, s.status);
+    else decrement(cell, s.status);
+    for (let level = 0; level < 4; level++) cell.alerts[level]! += sign * s.openAlerts[level]!;
+    this.touch(cell);
   }
 
   private move(s: Tracked, to: SensorStatus): void {
