@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRandom, gaussian } from '@sensegrid/twin';
 import { RecordingWriter, replayRecording } from '@sensegrid/firmware-sim';
 import type { Signal } from '../src/alerts/signal.ts';
+import type { SeriesFinding } from '../src/detect/finding.ts';
 import { startGateway } from './gateway-harness.ts';
 
 const T0 = Date.parse('2026-11-02T00:00:00Z');
@@ -63,7 +64,7 @@ async function writeRecording(path: string): Promise<number> {
 
 interface RunResult {
   stored: Record<string, unknown[]>;
-  findings: unknown[];
+  findings: SeriesFinding[];
   signals: Signal[];
 }
 

@@ -10,17 +10,19 @@ import type { DeviceRegistry } from '../twin-state/registry.ts';
 import { placeholderPage } from './placeholder.ts';
 import { BadRequest, parseSeriesQuery } from './query.ts';
 import type { Findings } from '../detect/findings.ts';
+import type { RiskAnalysis } from '../risk/index.ts';
 import { registerTwinRoutes } from './twin-routes.ts';
 import { registerHistoryRoutes, type HistoryRoutesDeps } from '../history/history-routes.ts';
+import { registerTwinAtFrameRoute } from '../history/twin-at-frame.ts';
 import { registerAlertRoutes } from './alert-routes.ts';
 import { openApiDocument } from './openapi.ts';
 import type { AlertLoop } from '../alerts/alert-loop.ts';
 import type { LiveTwin } from '../twin-state/live-twin.ts';
-import type { Auth } from '../auth/auth.ts';
-import { registerAuth } from '../auth/http-auth.ts';
 import { registerSecurityRoutes } from './security-routes.ts';
 import type { TrafficMonitor } from '../guard/traffic-monitor.ts';
 import type { ConnectionGuard } from '../guard/connection-guard.ts';
+import type { Auth } from '../auth/auth.ts';
+import { registerAuth } from '../auth/http-auth.ts';
 
 export interface ApiDeps {
   store: ReadingStore;
@@ -31,6 +33,8 @@ export interface ApiDeps {
   log: Logger;
   /** The streaming detectors' findings. */
   findings?: Findings;
+  /** The risk analysis; `GET /api/risks` lists its current risks. */
+  risks?: RiskAnalysis;
   /** Connected MQTT clients right now. */
   mqttClients: () => number;
   /** The built console (dashboards/dist); a placeholder page is served when absent. */
@@ -109,13 +113,26 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     return { findings: deps.findings?.recent({ device: query.device, limit }) ?? [] };
   });
 
+  app.get('/api/risks', async (request) => {
+    const query = request.query as { kind?: string; system?: string };
+    const risks = (deps.risks?.current() ?? []).filter(
+      (risk) =>
+        (query.kind === undefined || risk.kind === query.kind) &&
+        (query.system === undefined || risk.region.system === query.system),
+    );
+    return { risks };
+  });
+
   app.get('/api/series', async (request) => {
     const query = parseSeriesQuery(request.query as Record<string, string>, Date.now());
     return { ...query, points: await store.querySeries(query) };
   });
 
   if (deps.twin) await registerTwinRoutes(app, deps.twin);
-  if (deps.history) await registerHistoryRoutes(app, deps.history);
+  if (deps.history) {
+    await registerHistoryRoutes(app, deps.history);
+    registerTwinAtFrameRoute(app, deps.history);
+  }
   if (deps.alerts) await registerAlertRoutes(app, deps.alerts);
   const openApi = openApiDocument();
   app.get('/api/openapi.json', async () => openApi);

@@ -87,8 +87,9 @@ export async function createBroker(options: BrokerOptions): Promise<Broker> {
       // MQTT-3.1.3-8: a zero-length client id needs CleanSession=1; refused in authenticate.
       if (packet.clientId === '' && !packet.clean) persistentWithoutId.add(client);
       if (maxKeepalive > 0) {
-        if (packet.keepalive > maxKeepalive) keepaliveTooLong.add(client);
-        else if (packet.keepalive === 0) packet.keepalive = maxKeepalive;
+        const keepalive = packet.keepalive ?? 0;
+        if (keepalive > maxKeepalive) keepaliveTooLong.add(client);
+        else if (keepalive === 0) packet.keepalive = maxKeepalive;
       }
       done(null, true);
     },
