@@ -14,13 +14,14 @@ import {
 import { escapeKey, MEASUREMENT, SEQ_FIELD } from './line-protocol.ts';
 import { minuteRuns } from '../history/minute-rollup.ts';
 
-/** Measurements beside `readings`: fields are `<metric>_<aggregate>`. */
+/**
+ * Measurements beside `readings`, one point per metric and minute, so a query asks for fixed
+ * fields and gets no empty columns of other metrics:
+ * `readings_1m` (tags device, metric; fields count, sum, min, max, last) and
+ * `regions_1m` (tags region, layer, metric; fields count, sum, min, max, sensors).
+ */
 export const DEVICE_MINUTES = 'readings_1m';
 export const REGION_MINUTES = 'regions_1m';
-
-const DEVICE_AGGREGATES = ['count', 'sum', 'min', 'max', 'last'] as const;
-const REGION_AGGREGATES = ['count', 'sum', 'min', 'max', 'sensors'] as const;
-const FIELD = /^(.+)_(count|sum|min|max|last|sensors)$/;
 
 export interface InfluxHistoryAccess {
   database: string;
@@ -29,18 +30,75 @@ export interface InfluxHistoryAccess {
   write(body: string, lines: number): Promise<void>;
 }
 
-/** Rows of a `SELECT *` on a minute measurement, regrouped per metric. */
-function perMetric(row: Record<string, unknown>): Map<string, Record<string, number>> {
-  const metrics = new Map<string, Record<string, number>>();
-  for (const [column, value] of Object.entries(row)) {
-    const match = FIELD.exec(column);
-    if (!match || typeof value !== 'number') continue;
-    const [, metric, aggregate] = match as unknown as [string, string, string];
-    let fields = metrics.get(metric);
-    if (!fields) metrics.set(metric, (fields = {}));
-    fields[aggregate] = value;
+const LINES_PER_WRITE = 5000;
+const DEVICE_COLUMNS = '"device", "metric", "count", "sum", "min", "max", "last"';
+const REGION_COLUMNS = '"region", "layer", "metric", "count", "sum", "min", "max", "sensors"';
+
+const deviceLine = (r: DeviceMinute) =>
+  `${DEVICE_MINUTES},device=${escapeKey(r.device)},metric=${escapeKey(r.metric)} ` +
+  `count=${r.count},sum=${r.sum},min=${r.min},max=${r.max},last=${r.last} ${r.minute}`;
+
+const regionLine = (r: RegionMinute) =>
+  `${REGION_MINUTES},${r.layer ? `layer=${escapeKey(r.layer)},` : ''}metric=${escapeKey(r.metric)},` +
+  `region=${escapeKey(r.region)} count=${r.count},sum=${r.sum},min=${r.min},max=${r.max},` +
+  `sensors=${r.sensors} ${r.minute}`;
+
+const deviceMinuteOf = (row: Record<string, unknown>): DeviceMinute => ({
+  device: row.device as string,
+  metric: row.metric as string,
+  minute: row.time as number,
+  count: row.count as number,
+  sum: row.sum as number,
+  min: row.min as number,
+  max: row.max as number,
+  last: row.last as number,
+});
+
+const regionMinuteOf = (row: Record<string, unknown>): RegionMinute => ({
+  region: row.region as string,
+  layer: (row.layer as string | null) ?? '',
+  metric: row.metric as string,
+  minute: row.time as number,
+  count: row.count as number,
+  sum: row.sum as number,
+  min: row.min as number,
+  max: row.max as number,
+  sensors: row.sensors as number,
+});
+
+/** Device minutes of one `GROUP BY time(1m), "device"` series of count/sum/min/max/last(*). */
+function aggregatedRows(series: InfluxSeries): DeviceMinute[] {
+  const device = (series as InfluxSeries & { tags?: { device?: string } }).tags?.device;
+  if (device === undefined) return [];
+  const rows: DeviceMinute[] = [];
+  for (const row of rowsOf([series])) {
+    const byMetric = new Map<string, Record<string, number>>();
+    for (const [column, value] of Object.entries(row)) {
+      // Columns are `<function>_<field>`: count_pm25, sum_pm25...
+      const at = column.indexOf('_');
+      if (at < 0 || typeof value !== 'number') continue;
+      const metric = column.slice(at + 1);
+      if (metric === SEQ_FIELD) continue;
+      let fields = byMetric.get(metric);
+      if (!fields) byMetric.set(metric, (fields = {}));
+      fields[column.slice(0, at)] = value;
+    }
+    for (const [metric, f] of byMetric) {
+      if (!f.count) continue;
+      const { sum, min, max, last } = f as Record<'sum' | 'min' | 'max' | 'last', number>;
+      rows.push({
+        device,
+        metric,
+        minute: row.time as number,
+        count: f.count,
+        sum,
+        min,
+        max,
+        last,
+      });
+    }
   }
-  return metrics;
+  return rows;
 }
 
 /** Minute aggregates in the InfluxDB database of the raw readings. */
@@ -50,100 +108,36 @@ export function createInfluxHistory(access: InfluxHistoryAccess): HistoryStore {
     `time >= ${timeLiteral(first)} AND time <= ${timeLiteral(last)}`;
 
   async function writeLines(lines: string[]): Promise<void> {
-    for (let i = 0; i < lines.length; i += 5000) {
-      const chunk = lines.slice(i, i + 5000);
+    for (let i = 0; i < lines.length; i += LINES_PER_WRITE) {
+      const chunk = lines.slice(i, i + LINES_PER_WRITE);
       await access.write(chunk.join('\n'), chunk.length);
     }
   }
 
-  /** Aggregates of every device over whole minutes, computed by InfluxDB from raw points. */
-  async function aggregateRaw(first: number, last: number): Promise<DeviceMinute[]> {
-    const functions = DEVICE_AGGREGATES.map((name) => `${name}(*)`).join(', ');
-    const series = await access.query(
-      `SELECT ${functions} FROM ${from(MEASUREMENT)} WHERE ${range(first, last + MINUTE_MS - 1)} ` +
-        `GROUP BY time(1m), "device" fill(none)`,
-    );
-    const rows: DeviceMinute[] = [];
-    for (const one of series) {
-      const device = (one as InfluxSeries & { tags?: { device?: string } }).tags?.device;
-      if (device === undefined) continue;
-      for (const row of rowsOf([one])) {
-        const byMetric = new Map<string, Record<string, number>>();
-        for (const [column, value] of Object.entries(row)) {
-          const at = column.indexOf('_');
-          if (at < 0 || typeof value !== 'number') continue;
-          const metric = column.slice(at + 1);
-          if (metric === SEQ_FIELD) continue;
-          let fields = byMetric.get(metric);
-          if (!fields) byMetric.set(metric, (fields = {}));
-          fields[column.slice(0, at)] = value;
-        }
-        for (const [metric, f] of byMetric) {
-          if (!f.count) continue;
-          const minute = row.time as number;
-          rows.push({
-            device,
-            metric,
-            minute,
-            count: f.count,
-            sum: f.sum!,
-            min: f.min!,
-            max: f.max!,
-            last: f.last!,
-          });
-        }
-      }
-    }
-    return rows;
-  }
-
-  function deviceLine(rows: DeviceMinute[]): string {
-    const { device, minute } = rows[0]!;
-    const fields = rows.flatMap((row) =>
-      DEVICE_AGGREGATES.map((name) => `${escapeKey(`${row.metric}_${name}`)}=${row[name]}`),
-    );
-    return `${DEVICE_MINUTES},device=${escapeKey(device)} ${fields.join(',')} ${minute}`;
-  }
-
   return {
     async refreshDeviceMinutes(touched) {
+      // InfluxDB aggregates every device's raw points of the touched minutes at once.
       const minutes = [...touched.values()].flatMap((set) => [...set]);
       for (const [first, last] of minuteRuns(minutes)) {
-        const points = new Map<string, DeviceMinute[]>();
-        for (const row of await aggregateRaw(first, last)) {
-          const key = `${row.device}\u0000${row.minute}`;
-          points.set(key, [...(points.get(key) ?? []), row]);
-        }
-        await writeLines([...points.values()].map(deviceLine));
+        const series = await access.query(
+          `SELECT count(*), sum(*), min(*), max(*), last(*) FROM ${from(MEASUREMENT)} ` +
+            `WHERE ${range(first, last + MINUTE_MS - 1)} GROUP BY time(1m), "device" fill(none)`,
+        );
+        await writeLines(series.flatMap(aggregatedRows).map(deviceLine));
       }
     },
     async deviceMinutes(fromMinute, toMinute) {
-      const rows = rowsOf(
-        await access.query(
-          `SELECT * FROM ${from(DEVICE_MINUTES)} WHERE ${range(fromMinute, toMinute)}`,
-        ),
+      const series = await access.query(
+        `SELECT ${DEVICE_COLUMNS} FROM ${from(DEVICE_MINUTES)} WHERE ${range(fromMinute, toMinute)}`,
       );
-      return rows.flatMap((row) =>
-        [...perMetric(row)].map(([metric, f]) => ({
-          device: row.device as string,
-          metric,
-          minute: row.time as number,
-          count: f.count ?? 0,
-          sum: f.sum ?? 0,
-          min: f.min ?? NaN,
-          max: f.max ?? NaN,
-          last: f.last ?? NaN,
-        })),
-      );
+      return rowsOf(series).map(deviceMinuteOf);
     },
     async deviceSeries(device, metric, fromMinute, toMinute, bucketMs) {
       const offsetMs = ((fromMinute % bucketMs) + bucketMs) % bucketMs;
-      const sum = quoteIdentifier(`${metric}_sum`);
-      const count = quoteIdentifier(`${metric}_count`);
       const series = await access.query(
-        `SELECT sum(${sum}), sum(${count}) FROM ${from(DEVICE_MINUTES)} ` +
-          `WHERE "device" = ${quoteString(device)} AND ${range(fromMinute, toMinute)} ` +
-          `GROUP BY time(${bucketMs}ms, ${offsetMs}ms) fill(none)`,
+        `SELECT sum("sum"), sum("count") FROM ${from(DEVICE_MINUTES)} ` +
+          `WHERE "device" = ${quoteString(device)} AND "metric" = ${quoteString(metric)} ` +
+          `AND ${range(fromMinute, toMinute)} GROUP BY time(${bucketMs}ms, ${offsetMs}ms) fill(none)`,
       );
       const points: [number, number][] = [];
       for (const { values } of series) {
@@ -160,53 +154,22 @@ export function createInfluxHistory(access: InfluxHistoryAccess): HistoryStore {
       return points;
     },
     async writeRegionMinutes(rows) {
-      const points = new Map<string, RegionMinute[]>();
-      for (const row of rows) {
-        const key = `${row.region}\u0000${row.layer}\u0000${row.minute}`;
-        points.set(key, [...(points.get(key) ?? []), row]);
-      }
-      const lines = [...points.values()].map((group) => {
-        const { region, layer, minute } = group[0]!;
-        const fields = group.flatMap((row) =>
-          REGION_AGGREGATES.map((name) => `${escapeKey(`${row.metric}_${name}`)}=${row[name]}`),
-        );
-        const tags = `region=${escapeKey(region)}${layer ? `,layer=${escapeKey(layer)}` : ''}`;
-        return `${REGION_MINUTES},${tags} ${fields.join(',')} ${minute}`;
-      });
-      await writeLines(lines);
+      await writeLines(rows.map(regionLine));
     },
     async regionMinutes(region, layer, fromMinute, toMinute) {
       const where =
         `"region" = ${quoteString(region)}` +
         (layer === undefined ? '' : ` AND "layer" = ${quoteString(layer)}`);
-      return regionRows(
-        await access.query(
-          `SELECT * FROM ${from(REGION_MINUTES)} WHERE ${where} AND ${range(fromMinute, toMinute)}`,
-        ),
-      ).sort((a, b) => a.minute - b.minute);
+      const series = await access.query(
+        `SELECT ${REGION_COLUMNS} FROM ${from(REGION_MINUTES)} WHERE ${where} AND ${range(fromMinute, toMinute)}`,
+      );
+      return rowsOf(series).map(regionMinuteOf);
     },
     async regionsAt(minute) {
-      return regionRows(
-        await access.query(
-          `SELECT * FROM ${from(REGION_MINUTES)} WHERE time = ${timeLiteral(minute)}`,
-        ),
+      const series = await access.query(
+        `SELECT ${REGION_COLUMNS} FROM ${from(REGION_MINUTES)} WHERE time = ${timeLiteral(minute)}`,
       );
+      return rowsOf(series).map(regionMinuteOf);
     },
   };
-}
-
-function regionRows(series: InfluxSeries[]): RegionMinute[] {
-  return rowsOf(series).flatMap((row) =>
-    [...perMetric(row)].map(([metric, f]) => ({
-      region: row.region as string,
-      layer: (row.layer as string | null) ?? '',
-      metric,
-      minute: row.time as number,
-      count: f.count ?? 0,
-      sum: f.sum ?? 0,
-      min: f.min ?? NaN,
-      max: f.max ?? NaN,
-      sensors: f.sensors ?? 0,
-    })),
-  );
 }
