@@ -1,4 +1,5 @@
 import type { LegendStop, NodeLevel, RollupCounts } from '@sensegrid/twin';
+import { fetchSigned } from './auth/session.ts';
 
 /** One region of `/api/city`: its outline in local metres as flat [x0, y0, x1, y1, ...]. */
 export interface CityRegion {
@@ -100,7 +101,7 @@ export interface RegionDetail {
 }
 
 async function getJson<T>(path: string): Promise<T> {
-  const response = await fetch(path);
+  const response = await fetchSigned(path);
   if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`);
   return (await response.json()) as T;
 }
@@ -115,5 +116,6 @@ export const api = {
     getJson<{ points: [number, number][] }>(
       `/api/series?device=${encodeURIComponent(device)}&metric=${metric}&from=${from}&to=${to}&points=${points}`,
     ),
-  snapshot: async () => new Uint8Array(await (await fetch('/api/twin/snapshot')).arrayBuffer()),
+  snapshot: async () =>
+    new Uint8Array(await (await fetchSigned('/api/twin/snapshot')).arrayBuffer()),
 };

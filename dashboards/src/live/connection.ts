@@ -1,5 +1,6 @@
 import mqtt from 'mqtt';
 import { api } from '../api.ts';
+import { mqttCredentials, sessionRefused } from '../auth/session.ts';
 import { ALERTS_TOPIC, receiveAlertMessage } from '../alerts/alert-messages.ts';
 import type { ConsoleStore } from './console-store.ts';
 import type { LiveBuffers } from './live-buffers.ts';
@@ -59,6 +60,11 @@ export async function connectConsole(
     protocolVersion: 4,
     reconnectPeriod: 2000,
     connectTimeout: 10_000,
+    ...mqttCredentials(),
+  });
+  // CONNACK 5: the token expired or was revoked; the login screen takes over.
+  client.on('error', (error) => {
+    if ((error as { code?: number }).code === 5) sessionRefused();
   });
   client.on('connect', () => {
     store.setState({ connection: 'live' });

@@ -1,4 +1,5 @@
 import { useEffect } from 'react';
+import { AuthGate } from '../auth/AuthGate.tsx';
 import { AlertDetail } from '../alerts/AlertDetail.tsx';
 import { AlertList } from '../alerts/AlertList.tsx';
 import { AlertsLive } from '../alerts/AlertsLive.tsx';
@@ -14,8 +15,12 @@ import { SensorSearch } from './SensorSearch.tsx';
 import { TopBar } from './TopBar.tsx';
 import { useKeyboard } from './use-keyboard.ts';
 
-/** The city-brain console. */
+/** The city-brain console, behind the login screen when the gateway requires signing in. */
 export function App() {
+  return <AuthGate>{(sessionKey) => <CityConsole key={sessionKey} />}</AuthGate>;
+}
+
+function CityConsole() {
   const runtime = useRuntime();
   const { store, live } = runtime;
   const city = useConsole((s) => s.city);

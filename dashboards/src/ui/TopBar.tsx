@@ -1,5 +1,6 @@
 import { useConsole, useRuntime } from '../live/runtime.ts';
 import { AlertsTopBarButtons } from '../alerts/AlertsTopBarButtons.tsx';
+import { UserBadge } from '../auth/UserBadge.tsx';
 
 /** Brand, breadcrumb and live counters. */
 export function TopBar() {
@@ -14,6 +15,7 @@ export function TopBar() {
       <Breadcrumb />
       <AlertsTopBarButtons />
       <Counters />
+      <UserBadge />
     </header>
   );
 }

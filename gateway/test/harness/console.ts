@@ -52,17 +52,20 @@ export function launchChromium(executablePath: string): Promise<Browser> {
   return chromium.launch({ executablePath, args: CHROMIUM_ARGS, headless: true });
 }
 
-/** Opens the console and waits until the city is drawn and the live feed is connected. */
+/**
+ * Opens the console and waits until the city is drawn and the live feed is connected. With
+ * `page`, waits for that page (e.g. one that has just signed in) instead of opening one.
+ */
 export async function openConsole(
   browser: Browser,
   url: string,
   viewport = { width: 1440, height: 900 },
-  { waitForSensors = true } = {},
+  { waitForSensors = true, page: given }: { waitForSensors?: boolean; page?: Page } = {},
 ): Promise<Page> {
-  const page = await browser.newPage({ viewport });
+  const page = given ?? (await browser.newPage({ viewport }));
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
-  await page.goto(url);
+  if (!given) await page.goto(url);
   try {
     await page.waitForSelector('.console[data-ready="true"] canvas', { timeout: 30_000 });
     await page.waitForSelector('[data-testid="connection"]:text("live")', { timeout: 15_000 });
