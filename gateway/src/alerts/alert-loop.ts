@@ -75,6 +75,10 @@ export class AlertLoop {
   private readonly listeners = new Set<(summary: AlertSummary) => void>();
   private publisher: ((topic: string, payload: Buffer) => void) | undefined;
   private timer: NodeJS.Timeout | undefined;
+  /** Changes of signals in this tick, written in one transaction at its end. */
+  private pending: AlertChange[] = [];
+  private pendingPoints: AlertPoint[] = [];
+  private flushQueued = false;
 
   constructor(private readonly options: AlertLoopOptions) {
     this.now = options.now ?? Date.now;
@@ -95,7 +99,7 @@ export class AlertLoop {
     try {
       const { outcome, changes } = this.book.absorb(signal);
       this.options.metrics?.alertSignals.inc({ outcome });
-      this.commit(changes);
+      this.enqueue(changes);
     } catch (error) {
       this.options.log.error({ err: error, kind: signal.kind }, 'a signal could not be handled');
     }
@@ -128,6 +132,7 @@ export class AlertLoop {
 
   async close(): Promise<void> {
     clearInterval(this.timer);
+    this.commit([]);
     await this.points.flush();
     this.db.close();
   }
@@ -230,15 +235,44 @@ export class AlertLoop {
     return detailOf(alert, this.options.rules, this.now(), systemName);
   }
 
-  private commit(changes: readonly AlertChange[]): void {
+  /**
+   * Signals come in bursts (a batch of readings gives many findings at once): their changes
+   * are written in one transaction at the end of the tick, before anything else can run.
+   */
+  private enqueue(changes: readonly AlertChange[]): void {
     if (changes.length === 0) return;
-    this.db.save(changes, this.book.state);
+    this.pending.push(...changes);
+    // A point per change, taken now: later changes in the tick mutate the same alert.
+    for (const change of changes) this.pendingPoints.push(pointOf(change));
+    if (this.flushQueued) return;
+    this.flushQueued = true;
+    queueMicrotask(() => {
+      try {
+        this.commit([]);
+      } catch {
+        // Logged in commit; the next change tries again with the book's full state.
+      }
+    });
+  }
+
+  /** Writes pending and new changes through, then publishes them, counts them, charts them. */
+  private commit(more: readonly AlertChange[]): void {
+    this.flushQueued = false;
+    const changes = this.pending.concat(more);
+    const points = this.pendingPoints.concat(more.map(pointOf));
+    this.pending = [];
+    this.pendingPoints = [];
+    if (changes.length === 0) return;
+    try {
+      this.db.save(changes, this.book.state);
+    } catch (error) {
+      this.options.log.error({ err: error, changes: changes.length }, 'alert changes not saved');
+      throw error;
+    }
     const now = this.now();
     const latest = new Map<string, Alert>();
-    for (const change of changes) {
-      latest.set(change.alert.id, change.alert);
-      this.points.add(pointOf(change));
-    }
+    for (const change of changes) latest.set(change.alert.id, change.alert);
+    for (const point of points) this.points.add(point);
     for (const alert of latest.values()) {
       this.rollups.sync(alert);
       const summary = summaryOf(alert, this.options.rules, now);
@@ -254,8 +288,6 @@ function inRegion(alert: Alert, region: string): boolean {
 
 function pointOf(change: AlertChange): AlertPoint {
   const { alert } = change;
-  const devices = new Set<string>();
-  for (const m of alert.members.values()) if (m.device !== undefined) devices.add(m.device);
   return {
     ts: change.at,
     department: alert.department,
@@ -265,7 +297,7 @@ function pointOf(change: AlertChange): AlertPoint {
     state: alert.state,
     alert: alert.id,
     members: alert.members.size,
-    devices: devices.size,
+    devices: alert.devices,
     score: alert.maxScore,
   };
 }

@@ -1,35 +1,58 @@
 import { findLayer } from '@sensegrid/twin';
-import type { Alert } from './model.ts';
+import type { Alert, AlertMember } from './model.ts';
 import { ADMIN_SYSTEM } from './placement.ts';
 import { severityOf, severityRank } from './severity.ts';
 
 /**
- * Brings an alert's severity, dominant kind and regions in line with its members: the region
- * of each grid system is the one most members are in (the first seen on a tie), the
- * administrative one is the alert's place. Severity only ever rises.
+ * Running tallies of an alert's members, so each finding updates the alert in time
+ * independent of how many members it has (a storm of thousands stays cheap).
  */
-export function summariseMembers(alert: Alert, regionName: (id: string) => string): void {
-  const sources = new Set<string>();
-  const kinds = new Map<string, number>();
-  const regionCounts = new Map<string, Map<string, number>>();
-  for (const m of alert.members.values()) {
-    sources.add(m.device ?? `region:${m.region ?? ''}`);
-    kinds.set(m.kind, (kinds.get(m.kind) ?? 0) + m.count);
-    for (const [system, id] of Object.entries(m.regions)) {
-      let counts = regionCounts.get(system);
-      if (!counts) regionCounts.set(system, (counts = new Map()));
+export class MemberStats {
+  private readonly kinds = new Map<string, number>();
+  private readonly regionCounts = new Map<string, Map<string, number>>();
+  private readonly sources = new Set<string>();
+  private devices = 0;
+
+  /** Tallies built from an alert's members (after a restart). */
+  static of(alert: Alert): MemberStats {
+    const stats = new MemberStats();
+    for (const m of alert.members.values()) stats.add(m, true, m.count);
+    return stats;
+  }
+
+  /** Counts `findings` more findings of `member`; `isNew` when it just joined. */
+  add(member: AlertMember, isNew: boolean, findings = 1): void {
+    this.kinds.set(member.kind, (this.kinds.get(member.kind) ?? 0) + findings);
+    if (!isNew) return;
+    const source = member.device ?? `region:${member.region ?? ''}`;
+    if (!this.sources.has(source)) {
+      this.sources.add(source);
+      if (member.device !== undefined) this.devices++;
+    }
+    for (const [system, id] of Object.entries(member.regions)) {
+      let counts = this.regionCounts.get(system);
+      if (!counts) this.regionCounts.set(system, (counts = new Map()));
       counts.set(id, (counts.get(id) ?? 0) + 1);
     }
   }
-  const severity = severityOf(alert.maxScore, alert.layer, sources.size);
-  if (severityRank(severity) < severityRank(alert.severity)) alert.severity = severity;
-  alert.kind = mostCommon(kinds) ?? alert.kind;
-  const regions: Alert['regions'] = {};
-  for (const [system, counts] of regionCounts) {
-    const id = system === ADMIN_SYSTEM ? alert.place.id : mostCommon(counts)!;
-    regions[system] = { id, name: regionName(id) };
+
+  /**
+   * Brings the alert's severity, dominant kind, device count and regions in line: the region
+   * of each grid system is the one most members are in (the first seen on a tie), the
+   * administrative one is the alert's place. Severity only ever rises.
+   */
+  applyTo(alert: Alert, regionName: (id: string) => string): void {
+    const severity = severityOf(alert.maxScore, alert.layer, this.sources.size);
+    if (severityRank(severity) < severityRank(alert.severity)) alert.severity = severity;
+    alert.kind = mostCommon(this.kinds) ?? alert.kind;
+    alert.devices = this.devices;
+    const regions: Alert['regions'] = {};
+    for (const [system, counts] of this.regionCounts) {
+      const id = system === ADMIN_SYSTEM ? alert.place.id : mostCommon(counts)!;
+      regions[system] = { id, name: regionName(id) };
+    }
+    alert.regions = regions;
   }
-  alert.regions = regions;
 }
 
 function mostCommon(counts: Map<string, number>): string | undefined {

@@ -1,5 +1,5 @@
 import type { AlertSeverity } from '@sensegrid/twin';
-import { summariseMembers } from './alert-shape.ts';
+import { MemberStats } from './alert-shape.ts';
 import { alertId, isOpenState, type Alert, type AlertMember, type AuditEntry } from './model.ts';
 import type { PlaceSignal, SignalPlace } from './placement.ts';
 import { routeAlert, type AlertRules } from './rules.ts';
@@ -43,6 +43,7 @@ export const SYSTEM_NAME = 'sensegrid';
 export class IncidentBook {
   readonly alerts = new Map<string, Alert>();
   private readonly open = new Map<string, Alert>();
+  private readonly stats = new Map<string, MemberStats>();
   readonly state: BookState = { nextSeq: 1, clockMs: -Infinity, mutes: new Map() };
 
   constructor(
@@ -177,6 +178,7 @@ export class IncidentBook {
       lastSignalAt: signal.tsMs,
       clearSince: null,
       findings: 0,
+      devices: 0,
       maxScore: 0,
       flaps: 0,
       escalated: 0,
@@ -207,7 +209,11 @@ export class IncidentBook {
   private join(alert: Alert, signal: Signal, where: SignalPlace): AlertChange[] {
     const before = { state: alert.state, severity: alert.severity };
     const memberKey = `${signal.device ?? signal.region?.id ?? ''}\u0000${signal.metric ?? ''}\u0000${signal.kind}`;
+    // Tallies of the members so far (built from them once after a restart).
+    let stats = this.stats.get(alert.id);
+    if (!stats) this.stats.set(alert.id, (stats = MemberStats.of(alert)));
     let member = alert.members.get(memberKey);
+    const isNew = member === undefined;
     if (!member) {
       member = {
         key: memberKey,
@@ -242,7 +248,8 @@ export class IncidentBook {
     alert.updatedAt = Math.max(alert.updatedAt, signal.tsMs);
     const point: [number, number] = [signal.tsMs, signal.score];
     alert.timeline.push(point);
-    summariseMembers(alert, this.regionName);
+    stats.add(member, isNew);
+    stats.applyTo(alert, this.regionName);
     const change: AlertChange = { alert, before, member, point, audit: [], at: signal.tsMs };
     return [change, ...this.route(alert, signal.tsMs)];
   }

@@ -115,6 +115,8 @@ export interface Alert {
   /** Signal time since which the condition is clear; null while active. */
   clearSince: number | null;
   findings: number;
+  /** Distinct devices among the members. */
+  devices: number;
   maxScore: number;
   /** Times the condition cleared and came back before the hold time was over. */
   flaps: number;

@@ -49,8 +49,6 @@ export interface AlertDetail extends AlertSummary {
 }
 
 export function summaryOf(alert: Alert, rules: AlertRules, nowMs: number): AlertSummary {
-  const devices = new Set<string>();
-  for (const m of alert.members.values()) if (m.device !== undefined) devices.add(m.device);
   const due = slaDueAt(alert, rules);
   return {
     id: alert.id,
@@ -64,7 +62,7 @@ export function summaryOf(alert: Alert, rules: AlertRules, nowMs: number): Alert
     ...(alert.center ? { center: alert.center } : {}),
     department: alert.department,
     members: alert.members.size,
-    devices: devices.size,
+    devices: alert.devices,
     findings: alert.findings,
     openedAt: alert.openedAt,
     updatedAt: alert.updatedAt,
