@@ -211,6 +211,25 @@ function describeHistory(name: string, makeStore: () => Promise<StoreWithHistory
       });
     });
 
+    it('read readings stored before the store kept aggregates from the raw points', async () => {
+      const older = readingsOver(3).map((r) => ({
+        ...r,
+        device: 'air-old',
+        ts: r.ts - 2 * 86_400_000,
+      }));
+      await store.write(older); // straight into the store: no aggregates
+      const query = {
+        device: 'air-old',
+        metric: 'pm25',
+        from: T0 - 2 * 86_400_000,
+        to: T0 - 2 * 86_400_000 + 3 * MINUTE - 1,
+        points: 3,
+      };
+      const points = await history.store.querySeries(query);
+      expect(points).toHaveLength(3);
+      expect(points).toEqual(await store.querySeries(query));
+    });
+
     it('leave series finer than a minute to the raw points', async () => {
       const points = await history.store.querySeries({
         device: 'noise-1',

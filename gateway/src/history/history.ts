@@ -42,7 +42,9 @@ export function createHistory(
     const points = Math.floor(query.points);
     const stepMs = (query.to - query.from + 1) / Math.max(1, points);
     if (points < 1 || query.to < query.from || stepMs < MINUTE_MS) return store.querySeries(query);
-    return seriesFromMinutes(aggregates!, query);
+    const fromMinutes = await seriesFromMinutes(aggregates!, query);
+    // Readings stored before the store kept aggregates have none: read them raw.
+    return fromMinutes.length > 0 ? fromMinutes : store.querySeries(query);
   }
 
   const wrapped: ReadingStore = {
