@@ -16,7 +16,6 @@ const clients: MqttClient[] = [];
 beforeAll(async () => {
   running = await startGateway({ openConsole: false }, { city });
 });
-// A gateway closes only after its WebSocket clients are gone: end them first.
 const endClients = () => Promise.all(clients.splice(0).map((client) => client.endAsync(true)));
 afterEach(endClients);
 afterAll(async () => {
@@ -171,6 +170,16 @@ describe('the console over MQTT with a token', () => {
 });
 
 describe('an open console', () => {
+  it('lets the gateway close while consoles are connected', async () => {
+    const open = await startGateway({ openConsole: true }, { city });
+    const guest = await consoleAs(open, {});
+    const admin = await signIn(open, 'admin');
+    await consoleAs(open, { username: admin.name, password: admin.token });
+    const closed = new Promise<void>((resolve) => guest.once('close', () => resolve()));
+    await open.dispose();
+    await closed;
+  });
+
   it('admits a console without credentials as a viewer that may read only $twin/', async () => {
     const open = await startGateway({ openConsole: true }, { city });
     try {

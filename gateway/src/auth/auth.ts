@@ -41,6 +41,8 @@ export interface Auth {
   logout(token: string): void;
   /** Runs `task` every second with the current time (after re-reading the users file). */
   every(task: (now: number) => void): void;
+  /** Runs `task` when the gateway closes. */
+  whenClosing(task: () => void): void;
   close(): void;
 }
 
@@ -52,6 +54,7 @@ export function openAuth(options: AuthOptions): Auth {
   const signer = new TokenSigner(loadTokenSecret(join(options.dataDir, 'token-secret')));
   const revoked = new Map<string, number>();
   const tasks: ((now: number) => void)[] = [];
+  const closingTasks: (() => void)[] = [];
   // Unknown names cost a scrypt too, so timing does not tell which names exist.
   let decoyHash: Promise<string> | undefined;
 
@@ -129,9 +132,13 @@ export function openAuth(options: AuthOptions): Auth {
     every(task) {
       tasks.push(task);
     },
+    whenClosing(task) {
+      closingTasks.push(task);
+    },
     close() {
       clearInterval(timer);
       tasks.length = 0;
+      for (const task of closingTasks.splice(0)) task();
     },
   };
 }

@@ -36,6 +36,10 @@ export function createConsoleLogin(auth: Auth, access: ConsoleAccess, log?: Logg
       client.close();
     }
   });
+  // Consoles hold upgraded HTTP sockets, which would keep the HTTP server from closing.
+  auth.whenClosing(() => {
+    for (const [client] of access.sessions()) client.close();
+  });
   return {
     claims: (client) => access.isConsoleConnection(client),
     async authenticate(client, username, password) {
