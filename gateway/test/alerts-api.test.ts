@@ -159,6 +159,23 @@ describe('the alert API', () => {
     expect(metrics).toMatch(/sensegrid_false_alarms_total\{layer="traffic",kind="spike"\} 1/);
   });
 
+  it('lets exactly one of several concurrent accepts through; the others get 409', async () => {
+    running.gateway.signals.raise(findingOf(water[5]!, 'power', start + 9000));
+    const id = (await call('GET', '/api/alerts?layer=power', users.viewer)).body
+      .alerts as AlertSummary[];
+    await call('POST', `/api/alerts/${id[0]!.id}/dispatch`, users.dispatcher, {});
+    const results = await Promise.all(
+      Array.from({ length: 6 }, () =>
+        call('POST', `/api/alerts/${id[0]!.id}/accept`, users.operator, {}),
+      ),
+    );
+    expect(results.map((r) => r.status).sort()).toEqual([200, 409, 409, 409, 409, 409]);
+    const detail = (await call('GET', `/api/alerts/${id[0]!.id}`, users.viewer)).body;
+    expect(
+      (detail.audit as { action: string }[]).filter((a) => a.action === 'accept'),
+    ).toHaveLength(1);
+  });
+
   it('publishes every change on $twin/alerts for the consoles', async () => {
     await expect
       .poll(() => published.filter((a) => a.id === 'inc-000001').at(-1)?.state)

@@ -9,6 +9,7 @@ import { T0, addDevicesIn, findingOf, sensorsIn, testTwin } from '../src/alerts/
 import type { TwinState } from '../src/twin-state/twin-state.ts';
 
 const MINUTE = 60_000;
+const DAY = 86_400_000;
 const { quietMs, holdMs, muteMs } = builtInRules().timing;
 let dir: string;
 let loops: AlertLoop[] = [];
@@ -28,7 +29,8 @@ function startLoop(twin: TwinState, rules: AlertRules = builtInRules(), file = '
     rules,
     twin,
     log: pino({ level: 'silent' }),
-    now: () => T0 + 10 * MINUTE,
+    // Signal time runs up to a day past T0 in these tests; the wall clock is later still.
+    now: () => T0 + 30 * DAY,
   });
   loops.push(loop);
   return loop;
@@ -216,6 +218,60 @@ describe('correlating findings into incidents', () => {
     // By then the dip alert has resolved itself; the spike is heard again.
     loop.onSignal(findingOf(device, 'air', T0 + muteMs + 1));
     expect(loop.list()[0]).toMatchObject({ id: 'inc-000003', kind: 'spike' });
+  });
+
+  it('reopening a false alarm hears its findings again', () => {
+    const twin = testTwin();
+    const loop = startLoop(twin);
+    const device = sensorsIn(twin, 'd08', 'air')[0]!;
+    const dispatcher = { name: 'dana', role: 'dispatcher' as const };
+    loop.onSignal(findingOf(device, 'air', T0));
+    loop.act('inc-000001', { action: 'cancel', operator: dispatcher });
+    expect(loop.act('inc-000001', { action: 'reopen', operator: dispatcher })).toMatchObject({
+      ok: true,
+      alert: { state: 'discovered' },
+    });
+    loop.onSignal(findingOf(device, 'air', T0 + MINUTE));
+    expect(loop.list()).toMatchObject([{ id: 'inc-000001', findings: 2 }]);
+  });
+
+  it('places a region signal of the risk analysis in its district and every grid system', () => {
+    const twin = testTwin();
+    const loop = startLoop(twin);
+    const beat = twin.sensors.sensors.find((s) => s.placement.district === 'd05')!.placement.systems
+      .policing!;
+    loop.onSignal({
+      source: 'risk',
+      kind: 'concentrated',
+      layer: 'crowd',
+      region: { system: 'policing', id: beat },
+      score: 0.7,
+      tsMs: T0,
+      explanation: 'crowd findings concentrate in one beat',
+    });
+    const [alert] = loop.list();
+    expect(alert!.regions.policing).toMatchObject({ id: beat });
+    expect(alert!.place.system).toBe('admin');
+    expect(alert!.regions.admin!.id).toBe(alert!.place.id);
+    expect(Object.keys(alert!.regions).sort()).toEqual(
+      ['admin', 'governance', 'operations', 'policing', 'utilities'].sort(),
+    );
+    expect(loop.detail(alert!.id)!.memberList).toMatchObject([{ device: null, region: beat }]);
+  });
+
+  it('does not let a device clock far ahead resolve the open alerts', () => {
+    const twin = testTwin();
+    const loop = startLoop(twin);
+    const [a, b] = sensorsIn(twin, 'd02', 'water');
+    // A minute before the wall clock (T0 + 30 days in these tests).
+    loop.onSignal(findingOf(a!, 'water', T0 + 30 * DAY - MINUTE));
+    loop.onSignal(findingOf(b!, 'noise', T0 + 365 * DAY));
+    loop.observeTime(T0 + 365 * DAY);
+    // Signal time stopped 10 minutes past the wall clock: not quiet long enough to clear.
+    expect(loop.list().find((x) => x.layer === 'water')).toMatchObject({
+      state: 'discovered',
+      clearSince: null,
+    });
   });
 
   it('gives the same alerts, ids and times when the same signals are replayed', () => {

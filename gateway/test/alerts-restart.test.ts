@@ -157,5 +157,11 @@ describe('the alert loop across a restart', () => {
     });
     expect(water3.medianResolveMs).toBeCloseTo((60 * MINUTE + 500 * MINUTE - 1000) / 2, -1);
     expect(groups[0]).toMatchObject({ alerts: 1, resolved: 0, slaCompliance: null });
+    // Per period: 2026-01-05 is a Monday, so its day and its week have the same key.
+    expect(loop.evaluation('day')).toMatchObject([
+      { period: '2026-01-05', alerts: 4, resolved: 2 },
+    ]);
+    expect(loop.evaluation('week')).toMatchObject([{ period: '2026-01-05', alerts: 4 }]);
+    expect(loop.evaluation('day', T0 + 1500, T0 + 2500)).toMatchObject([{ alerts: 1 }]);
   });
 });

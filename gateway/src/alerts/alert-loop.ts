@@ -18,6 +18,12 @@ import { createPointWriter, type PointWriter } from './point-writer.ts';
 /** The MQTT topic every alert change is published on, as `{ "alert": AlertSummary }`. */
 export const ALERTS_TOPIC = '$twin/alerts';
 
+/**
+ * Signal time may run at most this far ahead of the wall clock: a device whose clock is
+ * years ahead would otherwise resolve every open alert. Replays of the past are unaffected.
+ */
+export const MAX_CLOCK_AHEAD_MS = 10 * 60_000;
+
 export interface AlertLoopMetrics {
   falseAlarms: Counter<'layer' | 'kind'>;
   alertSignals: Counter<'outcome'>;
@@ -97,7 +103,7 @@ export class AlertLoop {
   /** Takes one signal (the gateway's signal hub calls this). */
   readonly onSignal = (signal: Signal): void => {
     try {
-      const { outcome, changes } = this.book.absorb(signal);
+      const { outcome, changes } = this.book.absorb(signal, this.now() + MAX_CLOCK_AHEAD_MS);
       this.options.metrics?.alertSignals.inc({ outcome });
       this.enqueue(changes);
     } catch (error) {
@@ -107,7 +113,8 @@ export class AlertLoop {
 
   /** Signal time moved on (newer readings): quiet conditions clear, held ones resolve. */
   observeTime(tsMs: number): void {
-    if (tsMs > this.book.state.clockMs) this.commit(this.book.advance(tsMs));
+    const limited = Math.min(tsMs, this.now() + MAX_CLOCK_AHEAD_MS);
+    if (limited > this.book.state.clockMs) this.commit(this.book.advance(limited));
   }
 
   /** Publishes alert changes through `publish` (the broker, once it runs). */

@@ -59,8 +59,12 @@ export class IncidentBook {
   }
 
   /** Takes one signal; returns the outcome and every change it caused (older alerts first). */
-  absorb(input: Signal): { outcome: SignalOutcome; changes: AlertChange[]; alert?: Alert } {
-    const changes = this.advance(input.tsMs);
+  absorb(
+    input: Signal,
+    clockLimitMs = Infinity,
+  ): { outcome: SignalOutcome; changes: AlertChange[]; alert?: Alert } {
+    // A device clock far ahead must not resolve every open alert: the clock stops at the limit.
+    const changes = this.advance(Math.min(input.tsMs, clockLimitMs));
     const where = this.place(input);
     // A device that never described itself has no layer in the registry; the twin may know it.
     const known = input.layer !== '' && input.layer !== 'unknown';
@@ -133,6 +137,7 @@ export class IncidentBook {
     if (!result.ok) return result;
     this.put(result.alert);
     if (request.action === 'cancel') this.mute(result.alert);
+    if (request.action === 'reopen' && alert.state === 'cancelled') this.unmute(result.alert);
     return result;
   }
 
@@ -157,6 +162,13 @@ export class IncidentBook {
     const key = correlationKey(alert.place.id, alert.layer);
     for (const member of alert.members.values())
       this.state.mutes.set(`${key}\u0000${member.kind}`, until);
+  }
+
+  /** A false alarm taken back: its finding kinds are heard again. */
+  private unmute(alert: Alert): void {
+    const key = correlationKey(alert.place.id, alert.layer);
+    for (const member of alert.members.values())
+      this.state.mutes.delete(`${key}\u0000${member.kind}`);
   }
 
   private create(signal: Signal, where: SignalPlace): AlertChange[] {
