@@ -73,7 +73,7 @@ describeWithBinary(
 
       await page.getByTestId('sign-out').click();
       await page.getByTestId('login-form').waitFor();
-      expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+      expect(await page.evaluate('sessionStorage.length')).toBe(0);
     }, 120_000);
 
     it('goes back to the login screen with a message when the token expires', async () => {
