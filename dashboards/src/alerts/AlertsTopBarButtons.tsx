@@ -16,19 +16,28 @@ export function AlertsTopBarButtons() {
         type="button"
         aria-pressed={listOpen}
         title="Alert list (a)"
+        aria-label="Alerts"
         data-testid="toggle-alerts"
         onClick={() => store.setState({ listOpen: !listOpen })}
       >
-        Alerts <AlertBadges alerts={open} />
+        <span className="toggle-label">Alerts</span>
+        <span className="toggle-icon" aria-hidden="true">
+          ⚠
+        </span>
+        <AlertBadges alerts={open} />
       </button>
       <button
         type="button"
         aria-pressed={evaluationOpen}
         title="Evaluation by department (e)"
+        aria-label="Evaluation"
         data-testid="toggle-evaluation"
         onClick={() => store.setState({ evaluationOpen: !evaluationOpen })}
       >
-        Evaluation
+        <span className="toggle-label">Evaluation</span>
+        <span className="toggle-icon" aria-hidden="true">
+          ★
+        </span>
       </button>
     </div>
   );

@@ -1,5 +1,6 @@
 import { createContext, useContext } from 'react';
 import { useStore } from 'zustand';
+import { sessionRefused } from '../auth/session.ts';
 import { createAlertsApi, type AlertsApi } from './alerts-api.ts';
 import { createAlertStore, type AlertStore, type AlertsState } from './alert-store.ts';
 
@@ -11,7 +12,7 @@ export interface AlertsRuntime {
 
 export function createAlertsRuntime(): AlertsRuntime {
   const store = createAlertStore();
-  return { store, api: createAlertsApi(() => store.getState().session.token) };
+  return { store, api: createAlertsApi(() => store.getState().session.token, sessionRefused) };
 }
 
 /** The page's alert runtime by default; a provider may give another (e.g. in a test). */
