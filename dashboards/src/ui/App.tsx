@@ -4,6 +4,7 @@ import { AlertDetail } from '../alerts/AlertDetail.tsx';
 import { AlertList } from '../alerts/AlertList.tsx';
 import { AlertsLive } from '../alerts/AlertsLive.tsx';
 import { EvaluationPanel } from '../alerts/EvaluationPanel.tsx';
+import { SecurityPanel } from '../security/SecurityPanel.tsx';
 import { connectConsole } from '../live/connection.ts';
 import { useConsole, useRuntime } from '../live/runtime.ts';
 import { CityCanvas } from '../scene/CityCanvas.tsx';
@@ -58,6 +59,7 @@ function CityConsole() {
         <Legend />
         <AlertList />
         <EvaluationPanel />
+        <SecurityPanel />
       </main>
       <aside className="panel right" aria-label="Details">
         <AlertDetail />

@@ -1,6 +1,7 @@
 import { useConsole, useRuntime } from '../live/runtime.ts';
 import { AlertsTopBarButtons } from '../alerts/AlertsTopBarButtons.tsx';
 import { UserBadge } from '../auth/UserBadge.tsx';
+import { SecurityButton } from '../security/SecurityButton.tsx';
 
 /** Brand, breadcrumb and live counters. */
 export function TopBar() {
@@ -14,6 +15,7 @@ export function TopBar() {
       </div>
       <Breadcrumb />
       <AlertsTopBarButtons />
+      <SecurityButton />
       <Counters />
       <UserBadge />
     </header>
