@@ -28,7 +28,9 @@ export async function connectConsole(
     (resyncing ??= (async () => {
       try {
         const table = await api.sensors();
-        if (table.id.length !== store.getState().sensors?.id.length) {
+        const current = store.getState().sensors;
+        // A new version: devices joined, or moved (their positions changed).
+        if (table.version !== current?.version || table.id.length !== current.id.length) {
           live.resize(table.id.length);
           store.setState({ sensors: table });
         }
