@@ -202,6 +202,52 @@ describeWithBinary(
       await expect.poll(() => hooks(page).highlighted()).toBeGreaterThan(0);
     });
 
+    it('moves a sensor on screen when its device reports a new position', async () => {
+      const sensor = city.sensors.find((s) => s.layer === 'water')!;
+      const index = city.sensors.indexOf(sensor);
+      const target = city.sensors.find((s) => Math.hypot(s.x - sensor.x, s.y - sensor.y) > 1000)!;
+      const drawnAt = () =>
+        page.evaluate((i) => {
+          const { scene } = (
+            globalThis as unknown as {
+              __sensegrid: {
+                scene: {
+                  getObjectByName(name: string): {
+                    geometry: {
+                      getAttribute(name: string): {
+                        getX(i: number): number;
+                        getZ(i: number): number;
+                      };
+                    };
+                  };
+                };
+              };
+            }
+          ).__sensegrid;
+          const position = scene.getObjectByName('sensors').geometry.getAttribute('position');
+          return [position.getX(i), -position.getZ(i)];
+        }, index);
+      const [x0, y0] = await drawnAt();
+      expect(Math.hypot(x0! - sensor.x, y0! - sensor.y)).toBeLessThan(1);
+      const mover = await connectClient(running.mqttUrl, { clientId: sensor.id });
+      try {
+        await publish(
+          mover,
+          `devices/${sensor.id}/meta`,
+          JSON.stringify({ kind: sensor.kind, lat: target.lat, lon: target.lon }),
+          { qos: 1, retain: true },
+        );
+        await expect
+          .poll(async () => {
+            const [x, y] = await drawnAt();
+            return Math.hypot(x! - target.x, y! - target.y);
+          })
+          .toBeLessThan(1);
+      } finally {
+        await mover.endAsync();
+      }
+    });
+
     it('fits a narrow window', async () => {
       await page.setViewportSize({ width: 760, height: 900 });
       await expect.poll(async () => (await page.locator('canvas').boundingBox())?.width).toBe(760);
