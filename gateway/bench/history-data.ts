@@ -81,4 +81,6 @@ export async function fillHistory(
 ): Promise<void> {
   await writeAll(history, weekOfOneSensor(weekFrom));
   await writeAll(history, dayOfRegions(dayFrom));
+  await history.flush();
+  history.stop();
 }

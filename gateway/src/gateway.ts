@@ -304,6 +304,9 @@ export function buildGateway(config: Config, deps: GatewayDeps = {}): Gateway {
     await broker?.close();
     await wal?.close();
     const result = writer ? await writer.stop(config.shutdownTimeoutMs) : { drained: true };
+    history?.stop();
+    // The regions of the last writes; what fails here is recomputed at the next start.
+    if (result.drained) await history?.flush().catch(() => undefined);
     if (!result.drained) {
       log.warn(
         { pending: wal?.stats().pendingReadings },

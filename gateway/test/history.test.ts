@@ -151,6 +151,7 @@ function describeHistory(name: string, makeStore: () => Promise<StoreWithHistory
       history = createHistory(store, placementOf)!;
     });
     afterAll(async () => {
+      history?.stop();
       await store?.close();
     });
 
@@ -168,6 +169,7 @@ function describeHistory(name: string, makeStore: () => Promise<StoreWithHistory
       await history.store.write(late);
       // A corrected value for an existing (device, time) replaces the old one.
       await history.store.write([corrected]);
+      await history.flush();
       const expected = [...readings, corrected];
 
       const devices = await history.aggregates.deviceMinutes(from, to);
@@ -187,6 +189,7 @@ function describeHistory(name: string, makeStore: () => Promise<StoreWithHistory
       await history.store.write(late);
       await history.store.write([corrected]);
       await history.store.write(onTime.slice(37, 200));
+      await history.flush();
       expect(sortDevices(await history.aggregates.deviceMinutes(from, to))).toEqual(before);
       expect(sortRegions(await allRegionMinutes(history, from, to))).toEqual(regionsBefore);
     });
@@ -209,6 +212,20 @@ function describeHistory(name: string, makeStore: () => Promise<StoreWithHistory
       points.forEach(([t, value]) => {
         expect(value).toBeCloseTo(mean(raw.filter((r) => r.ts >= t && r.ts < t + 2 * MINUTE)), 9);
       });
+    });
+
+    it('recompute at the next start the regions a stop left behind', async () => {
+      const later = readingsOver(2).map((r) => ({ ...r, ts: r.ts + 86_400_000 }));
+      const before = createHistory(store, placementOf)!;
+      await before.store.write(later.slice(0, 10)); // the first write recomputes its regions
+      await before.store.write(later.slice(10)); // within the second: left for later
+      before.stop(); // and the gateway stops before it recomputes them
+      const after = createHistory(store, placementOf)!;
+      const regions = await allRegionMinutes(after, T0 + 86_400_000, T0 + 86_400_000 + MINUTE);
+      after.stop();
+      expect(rounded(sortRegions(regions))).toEqual(
+        rounded(sortRegions(bruteRegionMinutes(later))),
+      );
     });
 
     it('read readings stored before the store kept aggregates from the raw points', async () => {

@@ -126,6 +126,11 @@ export function createInfluxHistory(access: InfluxHistoryAccess): HistoryStore {
         await writeLines(series.flatMap(aggregatedRows).map(deviceLine));
       }
     },
+    async latestMinute() {
+      const series = await access.query(`SELECT last("count") FROM ${from(DEVICE_MINUTES)}`);
+      const time = series[0]?.values[0]?.[0];
+      return typeof time === 'number' ? time : undefined;
+    },
     async deviceMinutes(fromMinute, toMinute) {
       const series = await access.query(
         `SELECT ${DEVICE_COLUMNS} FROM ${from(DEVICE_MINUTES)} WHERE ${range(fromMinute, toMinute)}`,

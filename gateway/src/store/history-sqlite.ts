@@ -114,6 +114,7 @@ export function createSqliteHistory(database: () => Database.Database): HistoryS
         SELECT ${REGION_COLUMNS} FROM regions_1m
         WHERE region = ? AND minute BETWEEN ? AND ? AND layer = ? ORDER BY minute`,
       ),
+      latestMinute: db.prepare('SELECT max(minute) FROM samples_1m').pluck(),
       regionsAt: db.prepare(`SELECT ${REGION_COLUMNS} FROM regions_1m WHERE minute = ?`),
     };
   }
@@ -166,6 +167,9 @@ export function createSqliteHistory(database: () => Database.Database): HistoryS
   return {
     async refreshDeviceMinutes(touched) {
       refresh(touched);
+    },
+    async latestMinute() {
+      return (statements().latestMinute.get() as number | null) ?? undefined;
     },
     async deviceMinutes(fromMinute, toMinute) {
       return statements().deviceMinutes.all(fromMinute, toMinute) as DeviceMinute[];
