@@ -300,16 +300,19 @@ describe('correlating findings into incidents', () => {
     expect(run('b.db')).toEqual(first);
   });
 
-  it('counts open alerts by severity in the twin rollups of their regions', async () => {
+  it('counts each open incident once, by severity, in the twin rollups of its regions', async () => {
     const twin = testTwin();
     const loop = startLoop(twin);
-    const devices = sensorsIn(twin, 'd03', 'water').slice(0, 3);
+    const devices = addDevicesIn(twin, 'd03', 'water', 40);
     devices.forEach((d, i) => loop.onSignal(findingOf(d, 'water', T0 + i, { score: 0.95 })));
     // The signals of one tick are written, published and counted together at its end.
     await Promise.resolve();
-    expect(loop.list()[0]!.severity).toBe('critical');
-    expect(twin.rollups.get('d03', 'water')!.alerts).toEqual([3, 0, 0, 0]);
-    loop.act('inc-000001', { action: 'cancel', operator: { name: 'dana', role: 'admin' } });
+    const [alert] = loop.list();
+    expect(alert).toMatchObject({ severity: 'critical', devices: 40 });
+    for (const region of Object.values(alert!.regions))
+      expect(twin.rollups.get(region.id, 'water')!.alerts, region.id).toEqual([1, 0, 0, 0]);
+    expect(twin.rollups.get('city', 'water')!.alerts).toEqual([1, 0, 0, 0]);
+    loop.act(alert!.id, { action: 'cancel', operator: { name: 'dana', role: 'admin' } });
     expect(twin.rollups.get('d03', 'water')!.alerts).toEqual([0, 0, 0, 0]);
   });
 });
