@@ -91,6 +91,12 @@ describe('tokens on API requests', () => {
     }
   });
 
+  it('refuses a data route reached through an encoded or unusual path', async () => {
+    for (const path of ['/%61pi/devices', '/api/%64evices', '/api/devices/', '/api//devices']) {
+      expect((await get(path)).status, path).toBe(401);
+    }
+  });
+
   it('keeps health, metrics, sign-in and the console open', async () => {
     expect((await get('/api/health')).status).toBe(200);
     expect((await get('/metrics')).status).toBe(200);

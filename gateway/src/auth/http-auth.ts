@@ -48,8 +48,9 @@ export function registerAuth(app: FastifyInstance, auth: Auth): void {
   app.decorateRequest('operator', undefined);
 
   app.addHook('onRequest', async (request, reply) => {
-    const path = request.url.split('?', 1)[0]!;
-    const open = !path.startsWith('/api/') || OPEN_ROUTES.has(path);
+    // The matched route, not the raw URL: `/%61pi/devices` routes to `/api/devices` too.
+    const route = request.routeOptions.url ?? request.url.split('?', 1)[0]!;
+    const open = !route.startsWith('/api/') || OPEN_ROUTES.has(route);
     const token = bearerToken(request);
     if (token === undefined) {
       if (auth.openConsole) setOperator(request, GUEST);
