@@ -4,6 +4,15 @@ import { useAlerts, useAlertsRuntime } from './alerts-runtime.ts';
 import { formatDuration, formatShare } from './format.ts';
 
 const REFRESH_MS = 10_000;
+const DAY_MS = 86_400_000;
+
+/** The periods the evaluation can cover, as how far back they reach (ms). */
+const PERIODS = [
+  { id: 'all', label: 'all time', backMs: undefined },
+  { id: '7d', label: '7 days', backMs: 7 * DAY_MS },
+  { id: '24h', label: '24 h', backMs: DAY_MS },
+] as const;
+type PeriodId = (typeof PERIODS)[number]['id'];
 
 /** How each department handles its incidents: counts, median times, SLA, rating, false alarms. */
 export function EvaluationPanel() {
@@ -13,12 +22,14 @@ export function EvaluationPanel() {
   const token = useAlerts((s) => s.session.token);
   const [groups, setGroups] = useState<EvaluationGroup[]>();
   const [error, setError] = useState<string>();
+  const [period, setPeriod] = useState<PeriodId>('all');
 
   useEffect(() => {
     if (!open) return;
     let alive = true;
+    const backMs = PERIODS.find((p) => p.id === period)?.backMs;
     const load = () =>
-      api.evaluation().then(
+      api.evaluation(backMs === undefined ? undefined : Date.now() - backMs).then(
         (g) => {
           if (!alive) return;
           setGroups(g);
@@ -32,7 +43,7 @@ export function EvaluationPanel() {
       alive = false;
       clearInterval(timer);
     };
-  }, [api, open, actionVersion, token]);
+  }, [api, open, actionVersion, token, period]);
 
   if (!open) return null;
   return (
@@ -52,6 +63,19 @@ export function EvaluationPanel() {
           ×
         </button>
       </header>
+      <div className="segmented small" role="radiogroup" aria-label="Period">
+        {PERIODS.map((p) => (
+          <button
+            key={p.id}
+            type="button"
+            role="radio"
+            aria-checked={period === p.id}
+            onClick={() => setPeriod(p.id)}
+          >
+            {p.label}
+          </button>
+        ))}
+      </div>
       {error && (
         <p className="alert-error" role="alert">
           {error}

@@ -57,8 +57,13 @@ export function createAlertsApi(
         method: 'POST',
         body: JSON.stringify(body),
       }),
-    evaluation: async () =>
-      (await request<{ groups: EvaluationGroup[] }>('/api/evaluation?by=department')).groups,
+    /** Per department, for incidents first seen since `fromMs` (all of them without). */
+    evaluation: async (fromMs?: number) =>
+      (
+        await request<{ groups: EvaluationGroup[] }>(
+          `/api/evaluation?by=department${fromMs === undefined ? '' : `&from=${fromMs}`}`,
+        )
+      ).groups,
   };
 }
 
