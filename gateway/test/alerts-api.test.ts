@@ -188,10 +188,11 @@ describe('the alert API', () => {
   it('serves an OpenAPI document of the alert routes and the existing ones', async () => {
     const doc = (await call('GET', '/api/openapi.json', users.viewer)).body as {
       openapi: string;
-      paths: Record<string, unknown>;
+      paths: Record<string, Record<string, { parameters?: { name: string; in: string }[] }>>;
+      components: { schemas: Record<string, unknown> };
     };
     expect(doc.openapi).toMatch(/^3\./);
-    for (const path of [
+    const documented = [
       '/api/health',
       '/metrics',
       '/api/devices',
@@ -205,8 +206,20 @@ describe('the alert API', () => {
       '/api/alerts/{id}',
       '/api/alerts/{id}/dispatch',
       '/api/evaluation',
-    ])
-      expect(doc.paths, path).toHaveProperty([path]);
+    ];
+    for (const path of documented) expect(doc.paths, path).toHaveProperty([path]);
+    // Every path parameter is declared, and every reference resolves.
+    for (const [path, operations] of Object.entries(doc.paths)) {
+      const names = [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
+      for (const [method, operation] of Object.entries(operations)) {
+        const declared = (operation.parameters ?? [])
+          .filter((p) => p.in === 'path')
+          .map((p) => p.name);
+        expect(declared, `${method} ${path}`).toEqual(names);
+      }
+    }
+    for (const [, name] of JSON.stringify(doc).matchAll(/"#\/components\/schemas\/(\w+)"/g))
+      expect(doc.components.schemas).toHaveProperty([name!]);
   });
 
   it('writes every change to the store as a point of the alerts measurement', async () => {

@@ -158,6 +158,50 @@ export function openApiDocument(version = '0.1.0'): Schema {
         { parameters: [pathId('sensor id')] },
       ),
       '/api/twin/snapshot': get('twin', 'a binary snapshot frame of the live twin'),
+      '/api/twin/at': get('history', 'the twin at a past time, from the minute aggregates', {
+        parameters: [time('t')],
+      }),
+      '/api/history/regions/{id}': get('history', "a region's rollups per step over a range", {
+        parameters: [
+          pathId('region id'),
+          query('system', 'grid system of the region'),
+          query('layer', 'only this layer'),
+          time('from'),
+          time('to'),
+          query('step', 'step length, e.g. 5m or 1h'),
+        ],
+      }),
+      '/api/risks': get('risk', 'current risks over the regions', {
+        parameters: [
+          query('kind', 'only this kind of risk'),
+          query('system', 'only this grid system'),
+        ],
+      }),
+      '/api/security': get('security', "the traffic monitor's report with bans (operator and up)"),
+      '/api/bans': get('security', 'bans in force (operator and up)'),
+      '/api/bans/{address}': {
+        delete: {
+          tags: ['security'],
+          summary: 'lift a ban (admin): an address, or client:<id>',
+          parameters: [{ name: 'address', in: 'path', required: true, schema: str }],
+          responses: { 204: { description: 'lifted' }, ...errors(401, 403, 404) },
+        },
+      },
+      '/api/session': {
+        get: {
+          tags: ['auth'],
+          summary: 'whether sign-in is required, and who the token belongs to',
+          security: [],
+          responses: ok('the session'),
+        },
+      },
+      '/api/logout': {
+        post: {
+          tags: ['auth'],
+          summary: 'end the token now',
+          responses: { 204: { description: 'signed out' } },
+        },
+      },
       '/api/alerts': get('alerts', 'alerts, newest first', {
         parameters: [
           query('state', `comma list of ${[...ALERT_STATES, 'open'].join(', ')}`),
