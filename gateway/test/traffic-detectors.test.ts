@@ -189,6 +189,12 @@ describe('the traffic monitor', () => {
     expect(found[0]).toMatchObject({ kind: 'auth_failures', address: '192.0.2.7', tsMs: 200 });
     expect(found[0]!.explanation).toContain('3 failed logins from 192.0.2.7');
     expect(found[0]!.score).toBe(scoreOf(3, 3));
+    for (let i = 3; i < 6; i++) monitor.authFailed('192.0.2.7', 'guess', i * 100);
+    expect(found).toHaveLength(1); // raised again only after repeatMs
+    const [address] = monitor.report(600).addresses;
+    expect(address).toMatchObject({ id: '192.0.2.7', now: true });
+    expect(address!.kinds[0]).toMatchObject({ kind: 'auth_failures', count: 4 });
+    expect(address!.kinds[0]!.explanation).toContain('6 failed logins from 192.0.2.7');
   });
 
   it('flags churn, a shared id, silence and its end, with the device named', () => {

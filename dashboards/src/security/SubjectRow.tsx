@@ -37,7 +37,7 @@ export function SubjectRow({ subject, nowMs, onLiftBan }: SubjectRowProps) {
         ))}
       </div>
       {latest && <p className="security-why">{latest.explanation}</p>}
-      {device?.rate && (
+      {device?.rate && (device.rate.msgsPerSec > 0 || device.rate.usualMsgsPerSec > 0) && (
         <p className="security-rate small">
           <span>
             {perSecond(device.rate.msgsPerSec)} msg/s

@@ -1,5 +1,10 @@
 import { connectFrom, disconnectFrom, type AddressSeen } from './traffic/address-history.ts';
-import { createEventWindow, recordEvent, type EventWindow } from './traffic/event-window.ts';
+import {
+  createEventWindow,
+  recordEvent,
+  windowCapacity,
+  type EventWindow,
+} from './traffic/event-window.ts';
 import { FindingLog, type FindingSubject, type TrafficKind } from './traffic/finding-log.ts';
 import { scoreOf, trafficOptions, type TrafficOptions } from './traffic/options.ts';
 import {
@@ -179,7 +184,12 @@ export function createTrafficMonitor(
     connected(clientId, address, nowMs) {
       const d = deviceState(clientId, nowMs);
       const subject = { type: 'device', id: clientId } as const;
-      const recent = recordEvent(d.connects, nowMs, o.churnConnects, o.churnWindowMs);
+      const recent = recordEvent(
+        d.connects,
+        nowMs,
+        windowCapacity(o.churnConnects),
+        o.churnWindowMs,
+      );
       if (recent >= o.churnConnects) {
         raise(
           subject,
@@ -222,7 +232,12 @@ export function createTrafficMonitor(
         addresses.set(address, a);
       }
       a.lastMs = nowMs;
-      const recent = recordEvent(a.failures, nowMs, o.authFailures, o.authFailureWindowMs);
+      const recent = recordEvent(
+        a.failures,
+        nowMs,
+        windowCapacity(o.authFailures),
+        o.authFailureWindowMs,
+      );
       if (recent < o.authFailures) return;
       raise(
         { type: 'address', id: address },

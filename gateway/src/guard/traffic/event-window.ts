@@ -1,7 +1,7 @@
 /**
  * The times of the latest `capacity` events of one kind (connections of a client id, failed
- * logins from an address), in a ring: enough to tell whether `capacity` of them fell within
- * a window, in constant memory.
+ * logins from an address), in a ring that grows only as events come: how many fell within a
+ * window, exactly up to `capacity`, in bounded memory.
  */
 export interface EventWindow {
   timesMs: number[];
@@ -25,4 +25,9 @@ export function recordEvent(
   let within = 0;
   for (const t of w.timesMs) if (nowMs - t <= windowMs) within++;
   return within;
+}
+
+/** Events remembered for a threshold: a few more than it, so counts past it stay exact. */
+export function windowCapacity(threshold: number): number {
+  return Math.max(threshold, 32);
 }
