@@ -226,6 +226,7 @@ export function buildGateway(config: Config, deps: GatewayDeps = {}): Gateway {
       openConsole: config.openConsole,
       connectionGuard,
       log: log.child({ component: 'auth' }),
+      onSignIn: (result) => metrics.signIns.inc({ result }),
     });
     broker = await createBroker({
       maxPacketBytes: config.maxPacketBytes,

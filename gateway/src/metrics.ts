@@ -39,6 +39,12 @@ export function createMetrics() {
       labelNames: ['code'],
       registers: [registry],
     }),
+    signIns: new Counter({
+      name: 'sensegrid_sign_ins_total',
+      help: 'Console and API sign-ins (POST /api/login), by result: ok, refused, throttled',
+      labelNames: ['result'],
+      registers: [registry],
+    }),
     connectionsDropped: new Counter({
       name: 'sensegrid_mqtt_connections_dropped_total',
       help: 'MQTT connections the gateway closed for bad behaviour, by reason',

@@ -170,6 +170,9 @@ describe('failed sign-ins', () => {
       expect(refused.status).toBe(429);
       expect(refused.headers.get('retry-after')).toBe('60');
       expect(((await refused.json()) as { error: string }).error).toBe('SENSEGRID_LOGIN_THROTTLED');
+      const metrics = await (await fetch(`${banned.httpUrl}/metrics`)).text();
+      expect(metrics).toContain('sensegrid_sign_ins_total{result="refused"} 3');
+      expect(metrics).toContain('sensegrid_sign_ins_total{result="throttled"} 1');
     } finally {
       await banned.dispose();
     }

@@ -15,6 +15,8 @@ export interface AuthOptions {
   /** Failed logins count against the address here, as failed MQTT logins do. */
   connectionGuard?: ConnectionGuard;
   log?: Logger;
+  /** Told of every sign-in attempt, for metrics. */
+  onSignIn?: (result: 'ok' | 'refused' | 'throttled') => void;
   now?: () => number;
 }
 
@@ -68,14 +70,19 @@ export function openAuth(options: AuthOptions): Auth {
 
   async function login(name: string, password: string, address?: string): Promise<LoginResult> {
     const refusal = options.connectionGuard?.admit(address);
-    if (refusal) return { ok: false, status: 429, reason: refusal };
+    if (refusal) {
+      options.onSignIn?.('throttled');
+      return { ok: false, status: 429, reason: refusal };
+    }
     users.reload();
     const user = users.get(name) ? await users.verify(name, password) : await decoy(password);
     if (!user) {
+      options.onSignIn?.('refused');
       const ban = options.connectionGuard?.authFailed(address);
       options.log?.info({ user: name.slice(0, 64), address, banned: !!ban }, 'sign-in refused');
       return { ok: false, status: 401, reason: 'wrong user name or password.' };
     }
+    options.onSignIn?.('ok');
     const issued = signer.issue(user.name, user.role, options.tokenTtlMs, now());
     options.log?.info({ user: user.name, role: user.role, address }, 'signed in');
     return {
