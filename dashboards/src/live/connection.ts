@@ -4,6 +4,8 @@ import { mqttCredentials, sessionRefused } from '../auth/session.ts';
 import { ALERTS_TOPIC, receiveAlertMessage } from '../alerts/alert-messages.ts';
 import type { ConsoleStore } from './console-store.ts';
 import type { LiveBuffers } from './live-buffers.ts';
+import { consoleClock } from '../timeline/console-clock.ts';
+import { followClock } from '../timeline/history-loader.ts';
 
 export const FRAMES_TOPIC = '$twin/frames';
 
@@ -74,9 +76,23 @@ export async function connectConsole(
     client.subscribe(ALERTS_TOPIC, { qos: 0 });
   });
   client.on('close', () => store.setState({ connection: 'offline' }));
-  client.on('message', (topic, payload) =>
-    topic === ALERTS_TOPIC ? receiveAlertMessage(payload) : apply(payload),
-  );
+  client.on('message', (topic, payload) => {
+    if (topic === ALERTS_TOPIC) receiveAlertMessage(payload);
+    // While the timeline shows the past, live frames wait: the way back is a fresh snapshot.
+    else if (consoleClock.getState().live) apply(payload);
+  });
+  const stopClock = followClock({
+    showPast(frame) {
+      const latency = live.frameLatencyMs;
+      live.rollups.clear();
+      apply(frame);
+      live.frameLatencyMs = latency; // a past frame says nothing of the live path
+    },
+    backToLive() {
+      live.rollups.clear();
+      void resync();
+    },
+  });
 
   let lastCount = 0;
   let lastAt = performance.now();
@@ -98,6 +114,7 @@ export async function connectConsole(
 
   return () => {
     clearInterval(counters);
+    stopClock();
     client.end(true);
   };
 }

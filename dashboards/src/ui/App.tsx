@@ -15,6 +15,7 @@ import { SensorPanel } from './SensorPanel.tsx';
 import { SensorSearch } from './SensorSearch.tsx';
 import { TopBar } from './TopBar.tsx';
 import { useKeyboard } from './use-keyboard.ts';
+import { Timeline } from '../timeline/Timeline.tsx';
 
 /** The city-brain console, behind the login screen when the gateway requires signing in. */
 export function App() {
@@ -60,6 +61,7 @@ function CityConsole() {
         <AlertList />
         <EvaluationPanel />
         <SecurityPanel />
+        {city && sensors && <Timeline />}
       </main>
       <aside className="panel right" aria-label="Details">
         <AlertDetail />

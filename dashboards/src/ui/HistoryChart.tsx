@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { api } from '../api.ts';
+import { useClock } from '../timeline/console-clock.ts';
 
 export interface HistoryChartProps {
   device: string;
@@ -16,12 +17,18 @@ const RANGES = [
   { label: '24 h', ms: 24 * 3600_000 },
 ];
 
-/** The metric's history from /api/series over a chosen range, refreshed every 5 s. */
+/**
+ * The metric's history from /api/series over a chosen range, ending now (refreshed every 5 s)
+ * or, while the timeline shows the past, at the moment it shows.
+ */
 export function HistoryChart({ device, metric, unit }: HistoryChartProps) {
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const [rangeMs, setRangeMs] = useState(RANGES[0]!.ms);
   const [points, setPoints] = useState(0);
+  const live = useClock((s) => s.live);
+  // Whole 10 s steps, so playback refetches a few times a second at most.
+  const until = useClock((s) => Math.floor(s.t / 10_000) * 10_000);
 
   useEffect(() => {
     const el = box.current;
@@ -67,23 +74,25 @@ export function HistoryChart({ device, metric, unit }: HistoryChartProps) {
   useEffect(() => {
     let alive = true;
     const load = async () => {
-      const to = Date.now();
+      const to = live ? Date.now() : until;
       try {
         const { points: p } = await api.series(device, metric, to - rangeMs, to);
         if (!alive || !plot.current) return;
         plot.current.setData([p.map(([t]) => t / 1000), p.map(([, v]) => v)]);
+        // The whole range, also when it holds one point or none.
+        plot.current.setScale('x', { min: (to - rangeMs) / 1000, max: to / 1000 });
         setPoints(p.length);
       } catch {
         // the store may be down; the live value above still updates
       }
     };
     void load();
-    const timer = setInterval(load, 5000);
+    const timer = live ? setInterval(load, 5000) : undefined;
     return () => {
       alive = false;
       clearInterval(timer);
     };
-  }, [device, metric, rangeMs]);
+  }, [device, metric, rangeMs, live, until]);
 
   return (
     <div className="history">

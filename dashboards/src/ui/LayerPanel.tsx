@@ -80,7 +80,8 @@ export function LayerPanel() {
         <p>
           <kbd>Esc</kbd> up a level · <kbd>/</kbd> find · <kbd>[</kbd>
           <kbd>]</kbd> layer · <kbd>g</kbd> grid · <kbd>←↑→↓</kbd> pan · <kbd>+</kbd>
-          <kbd>-</kbd> zoom · <kbd>h</kbd> home
+          <kbd>-</kbd> zoom · <kbd>h</kbd> home · <kbd>,</kbd> <kbd>.</kbd> time back/forward ·
+          <kbd>p</kbd> play · <kbd>l</kbd> live
         </p>
       </section>
     </aside>

@@ -3,6 +3,7 @@ import type { RollupCounts } from '@sensegrid/twin';
 import { useConsole, useRuntime } from '../live/runtime.ts';
 import { AlertBadges } from './AlertBadges.tsx';
 import { useRegionDetail } from './use-region-detail.ts';
+import { useClock } from '../timeline/console-clock.ts';
 
 const fmt = (v: number) =>
   Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 10 ? v.toFixed(1) : v.toFixed(2);
@@ -19,6 +20,8 @@ export function RegionPanel() {
   );
   const id = mode === 'hierarchy' ? focus : (selected ?? 'city');
   const detail = useRegionDetail(id);
+  const clockLive = useClock((s) => s.live);
+  const shownAt = useClock((s) => Math.floor(s.t / 60_000) * 60_000);
   if (!detail) return <section className="card region" aria-busy="true" />;
   const layer = detail.layers.find((l) => l.layer === focusLayer);
   const title = mode !== 'hierarchy' && !selected ? 'Whole city' : detail.name;
@@ -33,7 +36,13 @@ export function RegionPanel() {
       </header>
       <Totals counts={detail.total} />
       <h3>
-        {focusName} <span className="muted">· last 5 min</span>
+        {focusName}{' '}
+        <span className="muted" data-testid="rollup-window">
+          ·{' '}
+          {clockLive
+            ? 'last 5 min'
+            : `the minute to ${new Date(shownAt).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' })}`}
+        </span>
       </h3>
       {layer && layer.metrics.length > 0 ? (
         <table className="stats">

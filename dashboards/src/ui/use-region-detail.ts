@@ -1,11 +1,19 @@
 import { useEffect, useState } from 'react';
 import { api, type RegionDetail } from '../api.ts';
-import { useRuntime } from '../live/runtime.ts';
+import { useConsole, useRuntime } from '../live/runtime.ts';
+import { useClock } from '../timeline/console-clock.ts';
+import { regionFromFrames } from '../timeline/region-at.ts';
 
-/** A region's detail from the API, refreshed (at most once a second) as rollups change. */
+/**
+ * A region's detail from the API, refreshed (at most once a second) as rollups change; while
+ * the timeline shows the past, its counts and rollups are those of that moment.
+ */
 export function useRegionDetail(id: string): RegionDetail | undefined {
-  const { store } = useRuntime();
+  const { store, live } = useRuntime();
   const [detail, setDetail] = useState<RegionDetail>();
+  const clockLive = useClock((s) => s.live);
+  const city = useConsole((s) => s.city);
+  useConsole((s) => s.rollupVersion); // the past's rollups arrive as frames
   useEffect(() => {
     let alive = true;
     let last = 0;
@@ -34,5 +42,6 @@ export function useRegionDetail(id: string): RegionDetail | undefined {
       unsubscribe();
     };
   }, [id, store]);
-  return detail?.id === id ? detail : undefined;
+  if (detail?.id !== id) return undefined;
+  return clockLive || !city ? detail : regionFromFrames(detail, live, city);
 }
