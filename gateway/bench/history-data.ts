@@ -1,5 +1,6 @@
 import type { PlacedReading } from '@sensegrid/twin';
 import type { History } from '../src/history/history.ts';
+import type { ReadingStore } from '../src/store/port.ts';
 import type { HistoryPlacement } from '../src/history/minute-rollup.ts';
 
 export const MINUTE_MS = 60_000;
@@ -38,17 +39,19 @@ export function benchPlacement(device: string): HistoryPlacement | undefined {
 export const regionSensorIds = (): string[] =>
   Array.from({ length: REGION_SENSORS }, (_, i) => sensorId(i));
 
-/** Writes batches of 5,000 through the history (raw readings and their minute aggregates). */
-async function writeAll(history: History, readings: Iterable<PlacedReading>): Promise<void> {
+type Write = (batch: PlacedReading[]) => Promise<void>;
+
+/** Writes in batches of 5,000, as the store writer does. */
+async function writeAll(write: Write, readings: Iterable<PlacedReading>): Promise<void> {
   let batch: PlacedReading[] = [];
   for (const reading of readings) {
     batch.push(reading);
     if (batch.length === 5000) {
-      await history.store.write(batch);
+      await write(batch);
       batch = [];
     }
   }
-  if (batch.length > 0) await history.store.write(batch);
+  if (batch.length > 0) await write(batch);
 }
 
 function* weekOfOneSensor(t0: number): Generator<PlacedReading> {
@@ -73,14 +76,29 @@ function* dayOfRegions(t0: number): Generator<PlacedReading> {
   }
 }
 
-/** Fills the store: the week of one sensor from `weekFrom`, the region day from `dayFrom`. */
+/**
+ * Fills the store through the history (raw readings and their minute aggregates): the week of
+ * one sensor from `weekFrom`, the region day from `dayFrom`.
+ */
 export async function fillHistory(
   history: History,
   weekFrom: number,
   dayFrom: number,
 ): Promise<void> {
-  await writeAll(history, weekOfOneSensor(weekFrom));
-  await writeAll(history, dayOfRegions(dayFrom));
+  const write: Write = (batch) => history.store.write(batch);
+  await writeAll(write, weekOfOneSensor(weekFrom));
+  await writeAll(write, dayOfRegions(dayFrom));
   await history.flush();
   history.stop();
+}
+
+/** The same readings straight into a store (raw readings only): the write baseline. */
+export async function fillRaw(
+  store: ReadingStore,
+  weekFrom: number,
+  dayFrom: number,
+): Promise<void> {
+  const write: Write = (batch) => store.write(batch);
+  await writeAll(write, weekOfOneSensor(weekFrom));
+  await writeAll(write, dayOfRegions(dayFrom));
 }

@@ -11,6 +11,7 @@ import {
   benchPlacement,
   DAY_MS,
   fillHistory,
+  fillRaw,
   MINUTE_MS,
   REGION,
   regionSensorIds,
@@ -73,7 +74,18 @@ async function twinFromRaw(store: StoreWithHistory): Promise<number> {
   return readings;
 }
 
-async function measure(store: StoreWithHistory) {
+/** Seconds to write the bench's readings straight into a fresh store, without aggregates. */
+async function rawFillSeconds(store: StoreWithHistory): Promise<number> {
+  await store.init();
+  const started = performance.now();
+  await fillRaw(store, weekFrom, dayFrom);
+  const seconds = (performance.now() - started) / 1000;
+  await store.close();
+  return seconds;
+}
+
+async function measure(store: StoreWithHistory, rawStore: StoreWithHistory) {
+  const rawSeconds = await rawFillSeconds(rawStore);
   await store.init();
   const history = createHistory(store, benchPlacement) as History;
   const filling = performance.now();
@@ -93,6 +105,7 @@ async function measure(store: StoreWithHistory) {
   const region = { region: REGION, from: dayFrom, to: dayFrom + DAY_MS - 1, stepMs: MINUTE_MS };
   const figures = {
     fillSeconds,
+    rawSeconds,
     regionDay: await time(async () => {
       const steps = await regionHistory(history.aggregates, region);
       if (steps.length !== 1440) throw new Error(`region day: ${steps.length} steps`);
@@ -117,9 +130,15 @@ async function measure(store: StoreWithHistory) {
 }
 
 const loadBefore = loadavg()[0]!;
-const sqlite = await measure(createSqliteStore(join(work, 'history.db')));
+const sqlite = await measure(
+  createSqliteStore(join(work, 'history.db')),
+  createSqliteStore(join(work, 'raw.db')),
+);
 const influxd = await startInfluxd();
-const influx = await measure(createInfluxStore({ url: influxd.url, database: 'history' }));
+const influx = await measure(
+  createInfluxStore({ url: influxd.url, database: 'history' }),
+  createInfluxStore({ url: influxd.url, database: 'raw' }),
+);
 await influxd.stop();
 await rm(work, { recursive: true, force: true });
 const loadAfter = loadavg()[0]!;
@@ -128,10 +147,18 @@ const cpu = cpus();
 const ms = (t: Timing) => `${t.p50.toFixed(1)} / ${t.p99.toFixed(1)}`;
 console.log(`machine: ${cpu.length} x ${cpu[0]?.model ?? 'cpu'}, node ${process.version}`);
 console.log(`load average (1 min): ${loadBefore.toFixed(2)} before, ${loadAfter.toFixed(2)} after`);
+const readings = WEEK_S + (regionSensorIds().length * DAY_MS) / 30_000;
+const perSecond = (seconds: number) => `${Math.round(readings / seconds)} readings/s`;
 console.log(
-  `data: one sensor's week at 1 Hz (${WEEK_S} readings) and ${regionSensorIds().length} sensors ` +
-    `every 30 s for a day; written with their minute aggregates in ` +
-    `${sqlite.fillSeconds.toFixed(1)} s (SQLite), ${influx.fillSeconds.toFixed(1)} s (InfluxDB)\n`,
+  `data: one sensor's week at 1 Hz and ${regionSensorIds().length} sensors every 30 s for a ` +
+    `day (${readings} readings) in batches of 5,000\n`,
+);
+console.log(
+  '| writing, with minute aggregates | SQLite | InfluxDB | baseline: raw readings only, SQLite | InfluxDB |',
+);
+console.log('|---|---|---|---|---|');
+console.log(
+  `| readings stored per second | ${perSecond(sqlite.fillSeconds)} | ${perSecond(influx.fillSeconds)} | ${perSecond(sqlite.rawSeconds)} | ${perSecond(influx.rawSeconds)} |\n`,
 );
 console.log(
   '| query, p50 / p99 ms | SQLite | InfluxDB | baseline from raw points: SQLite | InfluxDB |',

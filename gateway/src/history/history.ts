@@ -47,6 +47,8 @@ export function createHistory(
   const dirty = new Set<number>();
   let repairPending = true;
   let lastFlushAt = 0;
+  /** While the store refuses writes, the writer's retries carry the recomputation. */
+  let storeFailing = false;
   let chain: Promise<void> = Promise.resolve();
 
   async function recompute(): Promise<void> {
@@ -80,7 +82,8 @@ export function createHistory(
   }
 
   const timer = setInterval(() => {
-    if ((dirty.size > 0 || repairPending) && Date.now() - lastFlushAt >= REGION_FLUSH_MS) {
+    const due = Date.now() - lastFlushAt >= REGION_FLUSH_MS;
+    if ((dirty.size > 0 || repairPending) && due && !storeFailing) {
       flush().catch(() => undefined); // kept dirty; the next flush tries again
     }
   }, REGION_FLUSH_MS);
@@ -98,7 +101,13 @@ export function createHistory(
   const wrapped: ReadingStore = {
     ...store,
     async write(readings: readonly PlacedReading[]) {
-      await store.write(readings);
+      try {
+        await store.write(readings);
+      } catch (error) {
+        storeFailing = true;
+        throw error;
+      }
+      storeFailing = false;
       const touched = touchedMinutes(readings);
       if (touched.size === 0) return;
       await aggregates.refreshDeviceMinutes(touched);

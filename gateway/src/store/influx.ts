@@ -94,6 +94,25 @@ export function createInfluxStore(options: InfluxStoreOptions): InfluxReadingSto
   const series = `${quoteIdentifier(database)}..${quoteIdentifier(MEASUREMENT)}`;
   // One write in flight per store: InfluxDB 1.x answers bursts of concurrent writes with 500s.
   let writeChain: Promise<void> = Promise.resolve();
+  // A server's Retry-After holds every later write of this store, not only the refused one.
+  let writesNotBefore = 0;
+
+  /** Runs a write after the ones before it, and not before a Retry-After has passed. */
+  function chained(work: () => Promise<void>): Promise<void> {
+    const next = writeChain.then(async () => {
+      const waitMs = writesNotBefore - Date.now();
+      if (waitMs > 0) await new Promise((resolve) => setTimeout(resolve, waitMs));
+      try {
+        await work();
+      } catch (error) {
+        const retryAfterMs = (error as { retryAfterMs?: number }).retryAfterMs;
+        if (retryAfterMs !== undefined) writesNotBefore = Date.now() + retryAfterMs;
+        throw error;
+      }
+    });
+    writeChain = next.catch(() => undefined);
+    return next;
+  }
 
   async function query(q: string): Promise<InfluxSeries[]> {
     const reply = await sendToInflux(
@@ -214,16 +233,12 @@ export function createInfluxStore(options: InfluxStoreOptions): InfluxReadingSto
       await query(`CREATE DATABASE ${quoteIdentifier(database)}`);
     },
     write(readings) {
-      const next = writeChain.then(() => writeAll(readings));
-      writeChain = next.catch(() => undefined);
-      return next;
+      return chained(() => writeAll(readings));
     },
     querySeries,
     scan,
     writeAlertPoints(points) {
-      const next = writeChain.then(() => writeAlertPoints(points));
-      writeChain = next.catch(() => undefined);
-      return next;
+      return chained(() => writeAlertPoints(points));
     },
     alertPoints,
     health,
@@ -234,11 +249,7 @@ export function createInfluxStore(options: InfluxStoreOptions): InfluxReadingSto
     history: createInfluxHistory({
       database,
       query,
-      write(body, lines) {
-        const next = writeChain.then(() => writeBody(body, lines));
-        writeChain = next.catch(() => undefined);
-        return next;
-      },
+      write: (body, lines) => chained(() => writeBody(body, lines)),
     }),
   };
 }
