@@ -267,10 +267,19 @@ describeWithBinary(
           .toBe('4.0 (1)');
         await screenshot(page, 'console-alerts-evaluation');
 
-        await page.setViewportSize({ width: 760, height: 900 });
-        await page.getByTestId('toggle-alerts').focus();
-        await page.keyboard.press('e');
+        // Esc closes the evaluation, then the alert, and only then leaves the district.
+        await page.keyboard.press('Escape');
         await expect.poll(() => page.getByTestId('evaluation-panel').isVisible()).toBe(false);
+        await page.keyboard.press('Escape');
+        await expect.poll(() => detail.isVisible()).toBe(false);
+        expect(await page.getByTestId('breadcrumb').textContent()).toContain(water.district.name);
+        // Evaluated is no longer open: it is listed under every state.
+        expect(await row.isVisible()).toBe(false);
+        await list.getByTestId('alert-filter-state').selectOption('all');
+        await row.click();
+        await expect.poll(() => state.textContent()).toBe('evaluated');
+
+        await page.setViewportSize({ width: 760, height: 900 });
         // The console still fits, and so does the list over the city.
         await expect
           .poll(async () => (await page.locator('canvas').boundingBox())?.width)

@@ -1,7 +1,10 @@
 import { useEffect } from 'react';
 import { useAlertsRuntime } from './alerts-runtime.ts';
 
-/** `a` shows or hides the alert list, `e` the evaluation panel (not while typing). */
+/**
+ * `a` shows or hides the alert list, `e` the evaluation panel; `Esc` closes the evaluation,
+ * then the open alert, before it goes up a level in the map (not while typing).
+ */
 export function useAlertKeys(): void {
   const { store } = useAlertsRuntime();
   useEffect(() => {
@@ -12,8 +15,14 @@ export function useAlertKeys(): void {
       const s = store.getState();
       if (e.key === 'a') store.setState({ listOpen: !s.listOpen });
       else if (e.key === 'e') store.setState({ evaluationOpen: !s.evaluationOpen });
+      else if (e.key === 'Escape' && (s.evaluationOpen || s.selectedId)) {
+        // Captured ahead of the map's own Escape, which would otherwise leave the place too.
+        e.stopImmediatePropagation();
+        if (s.evaluationOpen) store.setState({ evaluationOpen: false });
+        else store.setState({ selectedId: undefined });
+      }
     };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
+    window.addEventListener('keydown', onKey, { capture: true });
+    return () => window.removeEventListener('keydown', onKey, { capture: true });
   }, [store]);
 }
