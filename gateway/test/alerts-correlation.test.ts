@@ -274,6 +274,34 @@ describe('correlating findings into incidents', () => {
     });
   });
 
+  it('runs alerts about live traffic on the wall clock and the others on data time', () => {
+    const twin = testTwin();
+    const loop = startLoop(twin);
+    const wallNow = T0 + 30 * DAY;
+    loop.onSignal(findingOf(sensorsIn(twin, 'd02', 'water')[0]!, 'water', T0));
+    loop.onSignal({
+      source: 'traffic',
+      kind: 'flood',
+      layer: 'netsec',
+      device: 'rogue-client',
+      score: 0.9,
+      tsMs: wallNow - 50 * MINUTE,
+      explanation: 'rogue-client publishes 40 times its usual rate',
+    });
+    // A wall-clock signal does not move data time: the water alert stays open.
+    expect(loop.list().map((a) => [a.layer, a.state, a.place.id])).toEqual([
+      ['netsec', 'discovered', 'city'],
+      ['water', 'discovered', 'd02'],
+    ]);
+    // The timer moves the wall clock: the traffic alert resolves, the water one does not.
+    loop.checkEscalations();
+    expect(loop.list().map((a) => [a.layer, a.state])).toEqual([
+      ['netsec', 'resolved'],
+      ['water', 'discovered'],
+    ]);
+    expect(loop.list()[0]!.resolvedAt).toBe(wallNow - 50 * MINUTE + quietMs + holdMs);
+  });
+
   it('gives the same alerts, ids and times when the same signals are replayed', () => {
     const run = (file: string) => {
       const twin = testTwin();

@@ -79,6 +79,7 @@ export function openAlertDb(path: string): AlertDb {
     }
     setMeta.run('nextSeq', String(state.nextSeq));
     setMeta.run('clockMs', String(state.clockMs));
+    setMeta.run('wallClockMs', String(state.wallClockMs));
     clearMutes.run();
     for (const [key, until] of state.mutes) addMute.run(key, until);
   });
@@ -140,6 +141,7 @@ export function openAlertDb(path: string): AlertDb {
         state: {
           nextSeq: Number(meta.get('nextSeq') ?? 1),
           clockMs: meta.has('clockMs') ? Number(meta.get('clockMs')) : -Infinity,
+          wallClockMs: meta.has('wallClockMs') ? Number(meta.get('wallClockMs')) : -Infinity,
           mutes,
         },
       };

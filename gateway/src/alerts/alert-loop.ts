@@ -13,7 +13,8 @@ import type { Signal } from './signal.ts';
 import { detailOf, summaryOf, type AlertDetail, type AlertSummary } from './summary.ts';
 import { needsEscalation } from './workflow.ts';
 import { AlertRollups } from './alert-rollups.ts';
-import { createPointWriter, type PointWriter } from './point-writer.ts';
+import { createPointWriter, pointOf, type PointWriter } from './point-writer.ts';
+import { filterAlerts, type AlertFilter } from './alert-query.ts';
 
 /** The MQTT topic every alert change is published on, as `{ "alert": AlertSummary }`. */
 export const ALERTS_TOPIC = '$twin/alerts';
@@ -44,14 +45,6 @@ export interface AlertLoopOptions {
   now?: () => number;
   /** How often overdue steps are looked for, in ms. 10,000 by default. */
   escalationCheckMs?: number;
-}
-
-export interface AlertFilter {
-  states?: readonly string[];
-  layer?: string;
-  region?: string;
-  severities?: readonly string[];
-  limit?: number;
 }
 
 export interface PersonRequest {
@@ -144,22 +137,12 @@ export class AlertLoop {
     this.db.close();
   }
 
+  /** Alerts newest first (by id), filtered. */
   list(filter: AlertFilter = {}): AlertSummary[] {
     const now = this.now();
-    const states = filter.states?.flatMap((s) =>
-      s === 'open' ? ['discovered', 'dispatched', 'in_progress'] : [s],
+    return filterAlerts(this.book.alerts.values(), filter).map((alert) =>
+      summaryOf(alert, this.options.rules, now),
     );
-    const out: AlertSummary[] = [];
-    const all = [...this.book.alerts.values()].sort((a, b) => b.seq - a.seq);
-    for (const alert of all) {
-      if (out.length >= (filter.limit ?? 100)) break;
-      if (states && !states.includes(alert.state)) continue;
-      if (filter.layer && alert.layer !== filter.layer) continue;
-      if (filter.severities && !filter.severities.includes(alert.severity)) continue;
-      if (filter.region && !inRegion(alert, filter.region)) continue;
-      out.push(summaryOf(alert, this.options.rules, now));
-    }
-    return out;
   }
 
   detail(id: string): AlertDetail | undefined {
@@ -196,37 +179,49 @@ export class AlertLoop {
     return { ok: true, alert: this.toDetail(result.alert) };
   }
 
-  /** Escalates every open alert whose current step is overdue; returns how many. */
+  /**
+   * The loop's timer: alerts about live traffic (on the wall clock) clear and resolve, and
+   * every open alert whose current step is overdue escalates. Returns how many escalated.
+   */
   checkEscalations(): number {
     const now = this.now();
-    const changes: AlertChange[] = [];
+    const changes: AlertChange[] = this.book.advance(now, 'wall');
+    let escalated = 0;
     for (const alert of [...this.book.alerts.values()]) {
       if (!isOpenState(alert.state) || !needsEscalation(alert, this.options.rules, now)) continue;
-      const before = { state: alert.state, severity: alert.severity };
-      const step =
-        alert.state === 'discovered'
-          ? 'dispatch'
-          : alert.state === 'dispatched'
-            ? 'acceptance'
-            : 'resolution';
-      const at = Math.max(now, alert.updatedAt);
-      const result = this.book.act(alert, {
-        action: 'escalate',
-        actor: 'system',
-        who: SYSTEM_NAME,
-        at,
-        note: `${step} overdue (SLA for ${alert.severity})`,
-      });
-      if (!result.ok) continue;
-      changes.push({ alert: result.alert, before, audit: [result.entry], at });
-      this.options.metrics?.alertEscalations.inc({ severity: alert.severity });
-      this.options.log.warn(
-        { alert: alert.id, department: alert.department, step },
-        'alert escalated: step overdue',
-      );
+      const change = this.escalate(alert, now);
+      if (change) {
+        changes.push(change);
+        escalated++;
+      }
     }
     this.commit(changes);
-    return changes.length;
+    return escalated;
+  }
+
+  private escalate(alert: Alert, now: number): AlertChange | undefined {
+    const before = { state: alert.state, severity: alert.severity };
+    const step =
+      alert.state === 'discovered'
+        ? 'dispatch'
+        : alert.state === 'dispatched'
+          ? 'acceptance'
+          : 'resolution';
+    const at = Math.max(now, alert.updatedAt);
+    const result = this.book.act(alert, {
+      action: 'escalate',
+      actor: 'system',
+      who: SYSTEM_NAME,
+      at,
+      note: `${step} overdue (SLA for ${alert.severity})`,
+    });
+    if (!result.ok) return undefined;
+    this.options.metrics?.alertEscalations.inc({ severity: alert.severity });
+    this.options.log.warn(
+      { alert: alert.id, department: alert.department, step },
+      'alert escalated: step overdue',
+    );
+    return { alert: result.alert, before, audit: [result.entry], at };
   }
 
   evaluation(by: EvaluationGrouping, from?: number, to?: number) {
@@ -287,24 +282,4 @@ export class AlertLoop {
       for (const listener of this.listeners) listener(summary);
     }
   }
-}
-
-function inRegion(alert: Alert, region: string): boolean {
-  return alert.place.id === region || Object.values(alert.regions).some((r) => r.id === region);
-}
-
-function pointOf(change: AlertChange): AlertPoint {
-  const { alert } = change;
-  return {
-    ts: change.at,
-    department: alert.department,
-    layer: alert.layer,
-    region: alert.place.id,
-    severity: alert.severity,
-    state: alert.state,
-    alert: alert.id,
-    members: alert.members.size,
-    devices: alert.devices,
-    score: alert.maxScore,
-  };
 }

@@ -1,5 +1,7 @@
 import { findLayer } from '@sensegrid/twin';
-import type { Alert, AlertMember } from './model.ts';
+import { alertId, type Alert, type AlertClock, type AlertMember } from './model.ts';
+import type { SignalPlace } from './placement.ts';
+import type { Signal } from './signal.ts';
 import { ADMIN_SYSTEM } from './placement.ts';
 import { severityOf, severityRank } from './severity.ts';
 
@@ -71,4 +73,45 @@ function mostCommon(counts: Map<string, number>): string | undefined {
 export function alertTitle(alert: Pick<Alert, 'layer' | 'kind' | 'place'>): string {
   const layer = findLayer(alert.layer)?.name ?? alert.layer;
   return `${layer} ${alert.kind.replace(/_/g, ' ')} in ${alert.place.name}`;
+}
+
+/** A new, empty alert opened by `signal` (the signal joins it next). */
+export function newAlert(
+  seq: number,
+  signal: Signal,
+  where: SignalPlace,
+  department: string,
+  clock: AlertClock,
+): Alert {
+  return {
+    id: alertId(seq),
+    seq,
+    state: 'discovered',
+    severity: 'warning',
+    layer: signal.layer,
+    kind: signal.kind,
+    place: where.place,
+    regions: {},
+    ...(where.center ? { center: where.center } : {}),
+    department,
+    rule: 'default',
+    clock,
+    openedAt: signal.tsMs,
+    updatedAt: signal.tsMs,
+    lastSignalAt: signal.tsMs,
+    clearSince: null,
+    findings: 0,
+    devices: 0,
+    maxScore: 0,
+    flaps: 0,
+    escalated: 0,
+    escalatedStep: null,
+    dispatchedAt: null,
+    acceptedAt: null,
+    resolvedAt: null,
+    evaluation: null,
+    members: new Map(),
+    timeline: [],
+    audit: [],
+  };
 }

@@ -1,6 +1,12 @@
 import type { AlertSeverity } from '@sensegrid/twin';
-import { MemberStats } from './alert-shape.ts';
-import { alertId, isOpenState, type Alert, type AlertMember, type AuditEntry } from './model.ts';
+import { MemberStats, newAlert } from './alert-shape.ts';
+import {
+  isOpenState,
+  type Alert,
+  type AlertClock,
+  type AlertMember,
+  type AuditEntry,
+} from './model.ts';
 import type { PlaceSignal, SignalPlace } from './placement.ts';
 import { routeAlert, type AlertRules } from './rules.ts';
 import type { Signal } from './signal.ts';
@@ -26,8 +32,10 @@ export type SignalOutcome = 'opened' | 'joined' | 'cleared' | 'muted' | 'below_o
 /** What the book keeps across restarts besides the alerts. */
 export interface BookState {
   nextSeq: number;
-  /** The newest signal time seen. */
+  /** The newest data time seen (readings and findings). */
   clockMs: number;
+  /** The newest wall time seen (traffic signals, the loop's timer). */
+  wallClockMs: number;
   /** Mute key to signal time until which it is muted. */
   mutes: Map<string, number>;
 }
@@ -44,7 +52,12 @@ export class IncidentBook {
   readonly alerts = new Map<string, Alert>();
   private readonly open = new Map<string, Alert>();
   private readonly stats = new Map<string, MemberStats>();
-  readonly state: BookState = { nextSeq: 1, clockMs: -Infinity, mutes: new Map() };
+  readonly state: BookState = {
+    nextSeq: 1,
+    clockMs: -Infinity,
+    wallClockMs: -Infinity,
+    mutes: new Map(),
+  };
 
   constructor(
     private readonly rules: AlertRules,
@@ -64,7 +77,8 @@ export class IncidentBook {
     clockLimitMs = Infinity,
   ): { outcome: SignalOutcome; changes: AlertChange[]; alert?: Alert } {
     // A device clock far ahead must not resolve every open alert: the clock stops at the limit.
-    const changes = this.advance(Math.min(input.tsMs, clockLimitMs));
+    const clock = clockOf(input);
+    const changes = this.advance(Math.min(input.tsMs, clockLimitMs), clock);
     const where = this.place(input);
     // A device that never described itself has no layer in the registry; the twin may know it.
     const known = input.layer !== '' && input.layer !== 'unknown';
@@ -96,12 +110,14 @@ export class IncidentBook {
    * Moves signal time to `tsMs` (never backwards): conditions quiet for the quiet time turn
    * clear, and alerts clear for the hold time resolve themselves.
    */
-  advance(tsMs: number): AlertChange[] {
-    if (!(tsMs > this.state.clockMs)) return [];
-    this.state.clockMs = tsMs;
+  advance(tsMs: number, clock: AlertClock = 'data'): AlertChange[] {
+    const field = clock === 'data' ? 'clockMs' : 'wallClockMs';
+    if (!(tsMs > this.state[field])) return [];
+    this.state[field] = tsMs;
     const { quietMs, holdMs } = this.rules.timing;
     const changes: AlertChange[] = [];
     for (const alert of [...this.open.values()]) {
+      if ((alert.clock ?? 'data') !== clock) continue;
       const before = { state: alert.state, severity: alert.severity };
       let changed = false;
       if (alert.clearSince === null && alert.lastSignalAt + quietMs <= tsMs) {
@@ -158,7 +174,8 @@ export class IncidentBook {
 
   /** A false alarm: its finding kinds at its place and layer are muted for the mute time. */
   private mute(alert: Alert): void {
-    const until = Math.max(this.state.clockMs, alert.lastSignalAt) + this.rules.timing.muteMs;
+    const now = alert.clock === 'wall' ? this.state.wallClockMs : this.state.clockMs;
+    const until = Math.max(now, alert.lastSignalAt) + this.rules.timing.muteMs;
     const key = correlationKey(alert.place.id, alert.layer);
     for (const member of alert.members.values())
       this.state.mutes.set(`${key}\u0000${member.kind}`, until);
@@ -173,36 +190,7 @@ export class IncidentBook {
 
   private create(signal: Signal, where: SignalPlace): AlertChange[] {
     const seq = this.state.nextSeq++;
-    const alert: Alert = {
-      id: alertId(seq),
-      seq,
-      state: 'discovered',
-      severity: 'warning',
-      layer: signal.layer,
-      kind: signal.kind,
-      place: where.place,
-      regions: {},
-      ...(where.center ? { center: where.center } : {}),
-      department: this.rules.defaultDepartment,
-      rule: 'default',
-      openedAt: signal.tsMs,
-      updatedAt: signal.tsMs,
-      lastSignalAt: signal.tsMs,
-      clearSince: null,
-      findings: 0,
-      devices: 0,
-      maxScore: 0,
-      flaps: 0,
-      escalated: 0,
-      escalatedStep: null,
-      dispatchedAt: null,
-      acceptedAt: null,
-      resolvedAt: null,
-      evaluation: null,
-      members: new Map(),
-      timeline: [],
-      audit: [],
-    };
+    const alert = newAlert(seq, signal, where, this.rules.defaultDepartment, clockOf(signal));
     const entry: AuditEntry = {
       at: signal.tsMs,
       who: SYSTEM_NAME,
@@ -304,6 +292,9 @@ export class IncidentBook {
     return { alert, before, audit: [], at: signal.tsMs };
   }
 }
+
+/** Traffic signals are stamped with the wall clock; every other source with data time. */
+const clockOf = (signal: Signal): AlertClock => (signal.source === 'traffic' ? 'wall' : 'data');
 
 export const correlationKey = (placeId: string, layer: string): string =>
   `${placeId}\u0000${layer}`;

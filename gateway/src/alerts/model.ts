@@ -109,6 +109,11 @@ export interface Alert {
   department: string;
   /** The rule that chose the department (for the brief). */
   rule: string;
+  /**
+   * Whose time runs the alert's quiet and hold times: `data`, the readings' and findings'
+   * own time; `wall`, the wall clock, for signals about live traffic (the traffic monitor).
+   */
+  clock: AlertClock;
   openedAt: number;
   updatedAt: number;
   lastSignalAt: number;
@@ -132,5 +137,7 @@ export interface Alert {
   timeline: [number, number][];
   audit: AuditEntry[];
 }
+
+export type AlertClock = 'data' | 'wall';
 
 export const alertId = (seq: number): string => `inc-${String(seq).padStart(6, '0')}`;

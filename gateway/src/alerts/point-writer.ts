@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { AlertPoint } from '../store/port.ts';
+import type { AlertChange } from './incident-book.ts';
 
 /** Batches alert points to the store, one write at a time, off the signal path. */
 export interface PointWriter {
@@ -45,5 +46,22 @@ export function createPointWriter(
       clearTimeout(timer);
       await writePending();
     },
+  };
+}
+
+/** The point of the `alerts` measurement for one change, as the alert is right after it. */
+export function pointOf(change: AlertChange): AlertPoint {
+  const { alert } = change;
+  return {
+    ts: change.at,
+    department: alert.department,
+    layer: alert.layer,
+    region: alert.place.id,
+    severity: alert.severity,
+    state: alert.state,
+    alert: alert.id,
+    members: alert.members.size,
+    devices: alert.devices,
+    score: alert.maxScore,
   };
 }
