@@ -1,6 +1,7 @@
 import { cpus, freemem, loadavg, totalmem, tmpdir } from 'node:os';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { createTrafficMonitor } from '../src/guard/traffic-monitor.ts';
 import { createSqliteStore } from '../src/store/sqlite.ts';
 import { startChild } from './child.ts';
 import { RawClient } from './raw-client.ts';
@@ -80,6 +81,25 @@ async function storedPerSecond(dbFile: string, fleet: string[], phase: Phase) {
   return stored / ((phase.toMs - phase.fromMs) / 1000);
 }
 
+/**
+ * The monitor's own cost per publish, in process: 1M publishes spread over 100 devices, the
+ * best of three rounds (the first ones warm the JIT up).
+ */
+function monitorNsPerPublish(): number {
+  const monitor = createTrafficMonitor(() => undefined);
+  const ids = Array.from({ length: 100 }, (_, i) => `d-${i}`);
+  const topics = ids.map((id) => `devices/${id}/readings`);
+  const count = 1_000_000;
+  let best = Infinity;
+  for (let round = 0; round < 3; round++) {
+    const t0 = Date.now() + round * count;
+    const started = performance.now();
+    for (let i = 0; i < count; i++) monitor.published(ids[i % 100]!, topics[i % 100]!, 80, t0 + i);
+    best = Math.min(best, ((performance.now() - started) * 1e6) / count);
+  }
+  return best;
+}
+
 const cpu = cpus();
 console.log(
   `machine: ${cpu.length} x ${cpu[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB ` +
@@ -91,6 +111,8 @@ console.log(
   `fleet: ${DEVICES} devices x ${RATE}/s, QoS 1, one connection each; warm-up ${WARMUP_S} s, ` +
     `then ${PHASE_S} s alone and ${PHASE_S} s while ${FLOODER} floods\n`,
 );
+
+console.log(`traffic monitor in process: ${monitorNsPerPublish().toFixed(0)} ns per publish\n`);
 
 const dataDir = await mkdtemp(join(tmpdir(), 'sensegrid-flood-'));
 const child = await startChild(

@@ -33,6 +33,8 @@ export interface TrafficFinding {
 /** What the monitor keeps per client id (a device's id when it logs in as one). */
 export interface DeviceTraffic {
   id: string;
+  /** The device as findings name it (made once: nothing is allocated per publish). */
+  subject: FindingSubject;
   publishes: number;
   rate: RateBaseline;
   size: SizeBaseline;
@@ -102,6 +104,7 @@ export function createTrafficMonitor(
     }
     state = {
       id,
+      subject: { type: 'device', id },
       publishes: 0,
       rate: createRateBaseline(nowMs),
       size: createSizeBaseline(),
@@ -115,7 +118,7 @@ export function createTrafficMonitor(
   }
 
   function judgeRate(d: DeviceTraffic, bytes: number, nowMs: number) {
-    const subject = { type: 'device', id: d.id } as const;
+    const subject = d.subject;
     const event = countPublish(d.rate, bytes, nowMs, o);
     if (event === 'flood') {
       // Over the part of the bucket that has run: the flood is flagged while it fills.
@@ -140,7 +143,7 @@ export function createTrafficMonitor(
   }
 
   function judgePayload(d: DeviceTraffic, topic: string, bytes: number, nowMs: number) {
-    const subject = { type: 'device', id: d.id } as const;
+    const subject = d.subject;
     if (learnTopic(d.topics, topic, d.publishes, o)) {
       raise(
         subject,
@@ -169,12 +172,7 @@ export function createTrafficMonitor(
       if (d.silent) {
         d.silent = false;
         const quietS = Math.round((nowMs - d.rate.lastPublishMs) / 1000);
-        clear(
-          { type: 'device', id: d.id },
-          'silence',
-          nowMs,
-          `device ${d.id} publishes again after ${quietS} s`,
-        );
+        clear(d.subject, 'silence', nowMs, `device ${d.id} publishes again after ${quietS} s`);
       }
       judgeRate(d, bytes, nowMs);
       judgePayload(d, topic, bytes, nowMs);
@@ -251,14 +249,14 @@ export function createTrafficMonitor(
     check(nowMs) {
       for (const d of devices.values()) {
         if (d.rate.flooding && rollRate(d.rate, nowMs, o) === 'calm') {
-          clear({ type: 'device', id: d.id }, 'flood', nowMs, `device ${d.id} stopped flooding`);
+          clear(d.subject, 'flood', nowMs, `device ${d.id} stopped flooding`);
         }
         const quietMs = d.silent ? 0 : silentForMs(d.rate, nowMs, o);
         if (quietMs > 0) {
           d.silent = true;
           const usualS = 1 / d.rate.usualMsgsPerSec;
           raise(
-            { type: 'device', id: d.id },
+            d.subject,
             'silence',
             nowMs,
             scoreOf(quietMs / 1000 / usualS, o.silenceFactor),
