@@ -76,6 +76,28 @@ describeWithBinary(
       expect(await page.evaluate('sessionStorage.length')).toBe(0);
     }, 120_000);
 
+    it('lets a guest of an open console view, then sign in from the top bar', async () => {
+      const open = await startGateway({ openConsole: true }, { city, consoleDir: CONSOLE_DIR });
+      try {
+        const password = await addUser(open.dataDir, 'fay', 'operator');
+        const page = await openConsole(browser, open.httpUrl, undefined, { waitForSensors: false });
+        pages.push(page);
+        await expect.poll(() => page.getByTestId('user-badge').textContent()).toContain('guest');
+        await page.getByTestId('sign-in').click();
+        await page.getByTestId('login-form').waitFor();
+        await page.getByRole('button', { name: 'Continue as guest (view only)' }).click();
+        await openConsole(browser, open.httpUrl, undefined, { waitForSensors: false, page });
+        await page.getByTestId('sign-in').click();
+        await submit(page, 'fay', password);
+        await openConsole(browser, open.httpUrl, undefined, { waitForSensors: false, page });
+        await expect.poll(() => page.getByTestId('user-name').textContent()).toBe('fay');
+        await expect.poll(() => page.getByTestId('user-role').textContent()).toBe('operator');
+        await page.close();
+      } finally {
+        await open.dispose();
+      }
+    }, 120_000);
+
     it('goes back to the login screen with a message when the token expires', async () => {
       const shortLived = await startGateway(
         { openConsole: false, tokenTtlMs: '20s' },
