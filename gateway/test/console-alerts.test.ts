@@ -1,7 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { MqttClient } from 'mqtt';
 import type { Browser, Page } from 'playwright-core';
-import { createCityIndex, createDemoCity, createRandom } from '@sensegrid/twin';
 import { describeWithBinary } from './harness/binaries.ts';
 import {
   CONSOLE_DIR,
@@ -11,115 +9,39 @@ import {
   screenshot,
 } from './harness/console.ts';
 import { signIn, type SignedIn } from './harness/sign-in.ts';
-import { connectClient, publish, startGateway, type RunningGateway } from './gateway-harness.ts';
+import { connectClient, startGateway, type RunningGateway } from './gateway-harness.ts';
+import {
+  act,
+  burstIn,
+  city,
+  incidentOf,
+  publishBurst,
+  type Summary,
+} from './console-alerts-field.ts';
 
-const city = createDemoCity({ seed: 3, sensors: 1500 });
-const index = createCityIndex(city);
-const STEP_MS = 300_000;
-/** Two days of 5-minute readings: enough history for the detector to know the usual level. */
-const HISTORY_POINTS = 2 * 288;
-
-/** A burst: `devices` of one district whose `metric` jumps from its usual level to `spike`. */
-interface Burst {
-  layer: string;
-  metric: string;
-  usual: number;
-  spike: number;
-  district: { id: string; name: string };
-  devices: string[];
-}
-
-/** The district with the most sensors of `layer`, and four of them. */
-function burstIn(layer: string, metric: string, usual: number, spike: number): Burst {
-  const byDistrict = new Map<string, string[]>();
-  for (const s of city.sensors.filter((s) => s.layer === layer)) {
-    const district = index.place(s.lat, s.lon).district;
-    if (district) byDistrict.set(district, [...(byDistrict.get(district) ?? []), s.id]);
-  }
-  const [district, devices] = [...byDistrict].sort((a, b) => b[1].length - a[1].length)[0]!;
-  return {
-    layer,
-    metric,
-    usual,
-    spike,
-    district: index.node(district)!,
-    devices: devices.slice(0, 4),
+type StoreProbe = {
+  __sensegrid: {
+    runtime: {
+      store: {
+        subscribe(f: (s: Record<string, unknown>, p: Record<string, unknown>) => void): void;
+      };
+    };
   };
-}
+  __storeChanges: { keys: string[]; updates: number };
+};
 
-/**
- * Two days of the usual level with a daily swing and bounded noise (no tail that a detector
- * could rightly flag), then the spike now.
- */
-function burstReadings(burst: Burst, seed: number, endMs: number) {
-  const random = createRandom(seed);
-  const values = Array.from(
-    { length: HISTORY_POINTS },
-    (_, i) => burst.usual * (1 + 0.1 * Math.sin((2 * Math.PI * i) / 288) + 0.02 * (random() - 0.5)),
-  );
-  values.push(burst.spike);
-  return values.map((value, i) => ({
-    ts: endMs - (values.length - 1 - i) * STEP_MS,
-    seq: i + 1,
-    values: { [burst.metric]: Math.round(value * 1000) / 1000 },
-  }));
-}
-
-/** Every device's history first, then every device's spike, as they would arrive live. */
-async function publishBurst(client: MqttClient, burst: Burst): Promise<void> {
-  const endMs = Date.now();
-  const series = burst.devices.map(
-    (device, k) => [device, burstReadings(burst, k + 1, endMs)] as const,
-  );
-  for (const [device, readings] of series) {
-    for (let i = 0; i < HISTORY_POINTS; i += 300) {
-      const batch = JSON.stringify(readings.slice(i, Math.min(i + 300, HISTORY_POINTS)));
-      await publish(client, `devices/${device}/readings`, batch);
-    }
-  }
-  for (const [device, readings] of series) {
-    await publish(
-      client,
-      `devices/${device}/readings`,
-      JSON.stringify(readings.slice(HISTORY_POINTS)),
-    );
-  }
-}
-
-interface Summary {
-  id: string;
-  state: string;
-  devices: number;
-  department: string;
-  place: { id: string };
-}
-
-async function openAlerts(running: RunningGateway, user: SignedIn, layer: string) {
-  const response = await fetch(`${running.httpUrl}/api/alerts?state=open&layer=${layer}`, {
-    headers: user.headers,
+/** From now on, counts the console store's updates and records which keys change, counters aside. */
+async function watchConsoleStore(page: Page) {
+  await page.evaluate(() => {
+    const probe = globalThis as unknown as StoreProbe;
+    probe.__storeChanges = { keys: [], updates: 0 };
+    probe.__sensegrid.runtime.store.subscribe((next, previous) => {
+      probe.__storeChanges.updates++;
+      for (const key of Object.keys(next))
+        if (key !== 'counters' && next[key] !== previous[key]) probe.__storeChanges.keys.push(key);
+    });
   });
-  return response.ok ? ((await response.json()) as { alerts: Summary[] }).alerts : [];
-}
-
-/** Waits until the burst's incident gathers findings of at least two of its devices. */
-async function incidentOf(running: RunningGateway, user: SignedIn, burst: Burst) {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const alerts = await openAlerts(running, user, burst.layer);
-    if ((alerts[0]?.devices ?? 0) >= 2) return alerts;
-    if (Date.now() > deadline)
-      throw new Error(`no ${burst.layer} incident: ${JSON.stringify(alerts)}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
-
-async function act(running: RunningGateway, user: SignedIn, id: string, action: string) {
-  const response = await fetch(`${running.httpUrl}/api/alerts/${id}/${action}`, {
-    method: 'POST',
-    headers: { ...user.headers, 'content-type': 'application/json' },
-    body: '{}',
-  });
-  expect(response.status, await response.clone().text()).toBe(200);
+  return () => page.evaluate(() => (globalThis as unknown as StoreProbe).__storeChanges);
 }
 
 /** Signs the console in as `user` through its sign-in form. */
@@ -323,6 +245,23 @@ describeWithBinary(
         await act(running, dispatcher, incident.id, 'dispatch');
         await expect.poll(() => state.textContent()).toBe('dispatched');
         expect(await detail.getByTestId('alert-action-accept').isEnabled()).toBe(true);
+
+        // Live alert messages go to the alert views only: the console store, which the 3D
+        // scene reads, hears nothing of ten re-dispatches (only its counters tick).
+        const storeChanges = await watchConsoleStore(page);
+        for (let i = 0; i < 10; i++) {
+          const department = i % 2 === 0 ? 'public-safety' : 'environment';
+          await act(running, dispatcher, incident.id, 'dispatch', { department });
+        }
+        await expect
+          .poll(() => detail.getByTestId('alert-department').textContent())
+          .toBe('environment');
+        await expect
+          .poll(() => detail.getByTestId('alert-timeline').locator('li').count())
+          .toBeGreaterThanOrEqual(12);
+        const changes = await storeChanges();
+        expect(changes.updates).toBeGreaterThan(0); // the counters did tick meanwhile
+        expect(changes.keys).toEqual([]);
 
         // ...then cancels it as a false alarm, while this console hears nothing of it.
         holdAlerts = true;
