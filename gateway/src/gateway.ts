@@ -300,9 +300,10 @@ export function buildGateway(config: Config, deps: GatewayDeps = {}): Gateway {
     clearInterval(silenceCheck);
     trafficWatch.stop();
     twin.close();
-    await http?.close();
     await alerts?.stop();
+    // The broker first: it ends MQTT-over-WebSocket connections, which would hold HTTP open.
     await broker?.close();
+    await http?.close();
     await wal?.close();
     const result = writer ? await writer.stop(config.shutdownTimeoutMs) : { drained: true };
     history?.stop();
