@@ -176,6 +176,8 @@ describeWithBinary(
         expect(await timeline.textContent()).toContain('crew 7 on the way');
         expect(await detail.getByTestId('alert-rating').textContent()).toContain('quick and clean');
         await screenshot(page, 'console-alerts-detail');
+        await timeline.scrollIntoViewIfNeeded();
+        await screenshot(page, 'console-alerts-timeline');
 
         // Keyboard: `e` opens the evaluation (from anywhere but a text field).
         await page.getByTestId('toggle-alerts').focus();
