@@ -273,7 +273,12 @@ export function buildGateway(config: Config, deps: GatewayDeps = {}): Gateway {
     const activeBroker = broker;
     http = await buildApi({
       store: history?.store ?? store,
-      history: history && { history, twin },
+      history: history && {
+        history,
+        twin,
+        openAlertsAt: async (t: number) =>
+          (alerts?.loop.list({ states: ['open'], at: t, limit: 1000 }) ?? []) as unknown[],
+      },
       wal,
       writer,
       registry,

@@ -14,7 +14,7 @@ import { detailOf, summaryOf, type AlertDetail, type AlertSummary } from './summ
 import { needsEscalation } from './workflow.ts';
 import { AlertRollups } from './alert-rollups.ts';
 import { createPointWriter, pointOf, type PointWriter } from './point-writer.ts';
-import { filterAlerts, type AlertFilter } from './alert-query.ts';
+import { filterAlerts, type AlertFilter, stateAt } from './alert-query.ts';
 
 /** The MQTT topic every alert change is published on, as `{ "alert": AlertSummary }`. */
 export const ALERTS_TOPIC = '$twin/alerts';
@@ -140,9 +140,10 @@ export class AlertLoop {
   /** Alerts newest first (by id), filtered. */
   list(filter: AlertFilter = {}): AlertSummary[] {
     const now = this.now();
-    return filterAlerts(this.book.alerts.values(), filter).map((alert) =>
-      summaryOf(alert, this.options.rules, now),
-    );
+    return filterAlerts(this.book.alerts.values(), filter).map((alert) => {
+      const summary = summaryOf(alert, this.options.rules, now);
+      return filter.at === undefined ? summary : { ...summary, state: stateAt(alert, filter.at)! };
+    });
   }
 
   detail(id: string): AlertDetail | undefined {

@@ -1,4 +1,4 @@
-import { OPEN_STATES, type Alert } from './model.ts';
+import { OPEN_STATES, type Alert, type AlertState } from './model.ts';
 
 export interface AlertFilter {
   /** States to keep; `open` stands for every state before resolved. */
@@ -9,6 +9,8 @@ export interface AlertFilter {
   severities?: readonly string[];
   /** At most this many; 100 by default. */
   limit?: number;
+  /** The alerts as they stood at this time (epoch ms): opened by then, in their state then. */
+  at?: number;
 }
 
 /** The alerts that pass the filter, newest (highest id) first. */
@@ -18,7 +20,9 @@ export function filterAlerts(alerts: Iterable<Alert>, filter: AlertFilter): Aler
   const out: Alert[] = [];
   for (const alert of [...alerts].sort((a, b) => b.seq - a.seq)) {
     if (out.length >= limit) break;
-    if (states && !states.includes(alert.state)) continue;
+    const state = filter.at === undefined ? alert.state : stateAt(alert, filter.at);
+    if (state === undefined) continue;
+    if (states && !states.includes(state)) continue;
     if (filter.layer && alert.layer !== filter.layer) continue;
     if (filter.severities && !filter.severities.includes(alert.severity)) continue;
     if (filter.region && !inRegion(alert, filter.region)) continue;
@@ -29,4 +33,20 @@ export function filterAlerts(alerts: Iterable<Alert>, filter: AlertFilter): Aler
 
 function inRegion(alert: Alert, region: string): boolean {
   return alert.place.id === region || Object.values(alert.regions).some((r) => r.id === region);
+}
+
+/**
+ * The alert's state at time `t` as its audit trail tells it (the latest step at or before `t`),
+ * or undefined when it had not opened by then.
+ */
+export function stateAt(alert: Alert, t: number): AlertState | undefined {
+  let state: AlertState | undefined;
+  let latest = -Infinity;
+  for (const entry of alert.audit) {
+    if (entry.at <= t && entry.at >= latest) {
+      latest = entry.at;
+      state = entry.to;
+    }
+  }
+  return state;
 }

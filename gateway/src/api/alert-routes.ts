@@ -23,6 +23,7 @@ export async function registerAlertRoutes(app: FastifyInstance, loop: AlertLoop)
         ...(q.severity ? { severities: listOf(q.severity, 'severity', ALERT_SEVERITIES) } : {}),
         ...(q.layer ? { layer: q.layer } : {}),
         ...(q.region ? { region: q.region } : {}),
+        ...(q.at ? { at: parseTime(q.at, 'at') } : {}),
         limit: limitOf(q.limit),
       }),
     };
