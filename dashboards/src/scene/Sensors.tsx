@@ -88,7 +88,8 @@ export function Sensors({ table }: SensorsProps) {
       colors.needsUpdate = true;
       return;
     }
-    if (paintDirtySensors(array, runtime, table, focus, mode === 'value', span) > 0) {
+    const painted = paintDirtySensors(array, runtime, table, focus, mode === 'value', span);
+    if (painted > 0 && span.hi >= span.lo) {
       colors.clearUpdateRanges();
       colors.addUpdateRange(span.lo * 3, (span.hi - span.lo + 1) * 3);
       colors.needsUpdate = true;
