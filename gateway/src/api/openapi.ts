@@ -161,6 +161,11 @@ export function openApiDocument(version = '0.1.0'): Schema {
       '/api/twin/at': get('history', 'the twin at a past time, from the minute aggregates', {
         parameters: [time('t')],
       }),
+      '/api/twin/at/frame': get(
+        'history',
+        'the twin at a past time as a binary snapshot frame (what the console timeline loads)',
+        { parameters: [time('t')] },
+      ),
       '/api/history/regions/{id}': get('history', "a region's rollups per step over a range", {
         parameters: [
           pathId('region id'),
@@ -209,6 +214,7 @@ export function openApiDocument(version = '0.1.0'): Schema {
           query('layer', 'layer id'),
           query('region', 'region id in any grid system'),
           query('limit', '1..1000 (default 100)', int),
+          time('at'),
         ],
         responses: {
           ...ok('alerts', obj({ alerts: { type: 'array', items: ref('AlertSummary') } })),
