@@ -235,7 +235,25 @@ describeWithBinary(
       );
       try {
         await signInConsole(page, operator);
-        const { detail, state } = await openIncident(page, incident.id);
+        // By keyboard: `a` to the list, arrows to the incident, Enter to open it.
+        if (await page.getByTestId('alert-list').isVisible()) await page.keyboard.press('a');
+        await page.keyboard.press('a');
+        const focusedRow = () =>
+          page.evaluate(
+            () =>
+              (
+                globalThis as unknown as {
+                  document: { activeElement: { getAttribute(n: string): string | null } | null };
+                }
+              ).document.activeElement?.getAttribute('data-testid') ?? null,
+          );
+        await expect.poll(focusedRow).toMatch(/^alert-row-/);
+        for (let i = 0; i < 10 && (await focusedRow()) !== `alert-row-${incident.id}`; i++)
+          await page.keyboard.press('ArrowDown');
+        expect(await focusedRow()).toBe(`alert-row-${incident.id}`);
+        await page.keyboard.press('Enter');
+        const detail = page.getByTestId('alert-detail');
+        const state = detail.getByTestId('alert-state');
         await expect.poll(() => state.textContent()).toBe('discovered');
         const dispatch = detail.getByTestId('alert-action-dispatch');
         expect(await dispatch.isDisabled()).toBe(true);

@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { useMemo, type KeyboardEvent } from 'react';
 import { AlertBadges } from '../ui/AlertBadges.tsx';
 import { useRuntime } from '../live/runtime.ts';
 import { countBySeverity, filterAlerts } from './alert-filters.ts';
@@ -59,7 +59,7 @@ export function AlertList() {
       {shown.length === 0 ? (
         <p className="muted">{loaded ? 'No alerts match the filters.' : 'Loading alerts…'}</p>
       ) : (
-        <ul className="alert-rows">
+        <ul className="alert-rows" onKeyDown={moveFocus}>
           {shown.map((alert) => (
             <li key={alert.id}>
               <button
@@ -87,4 +87,27 @@ export function AlertList() {
       )}
     </section>
   );
+}
+
+/**
+ * Up and down (Home, End) move between the rows. Handled here, so the map's own arrow keys
+ * (which pan the camera) do not fire too.
+ */
+function moveFocus(e: KeyboardEvent<HTMLUListElement>) {
+  const rows = [...e.currentTarget.querySelectorAll<HTMLButtonElement>('.alert-row')];
+  const at = rows.indexOf(document.activeElement as HTMLButtonElement);
+  const to =
+    e.key === 'ArrowDown'
+      ? at + 1
+      : e.key === 'ArrowUp'
+        ? at - 1
+        : e.key === 'Home'
+          ? 0
+          : e.key === 'End'
+            ? rows.length - 1
+            : undefined;
+  if (to === undefined || at < 0) return;
+  e.preventDefault();
+  e.stopPropagation();
+  rows[Math.max(0, Math.min(rows.length - 1, to))]?.focus();
 }
