@@ -214,17 +214,29 @@ function describeHistory(name: string, makeStore: () => Promise<StoreWithHistory
       });
     });
 
-    it('recompute at the next start the regions a stop left behind', async () => {
-      const later = readingsOver(2).map((r) => ({ ...r, ts: r.ts + 86_400_000 }));
+    it('aggregate the minute under way once it is over, and at the next start after a stop', async () => {
+      const minute = Math.floor(Date.now() / MINUTE) * MINUTE;
+      const now: PlacedReading[] = [0, 1, 2].map((i) => ({
+        device: 'air-1',
+        ts: minute + i * 10,
+        values: { pm25: 30 + i },
+        tags: {},
+      }));
       const before = createHistory(store, placementOf)!;
-      await before.store.write(later.slice(0, 10)); // the first write recomputes its regions
-      await before.store.write(later.slice(10)); // within the second: left for later
-      before.stop(); // and the gateway stops before it recomputes them
+      await before.flush(); // what a start recomputes
+      await before.store.write(now);
+      if (Date.now() < minute + MINUTE) {
+        // Still under way: not aggregated with every batch.
+        expect(await before.aggregates.deviceMinutes(minute, minute)).toEqual([]);
+      }
+      before.stop(); // the gateway stops before the minute is over
       const after = createHistory(store, placementOf)!;
-      const regions = await allRegionMinutes(after, T0 + 86_400_000, T0 + 86_400_000 + MINUTE);
+      const devices = await after.aggregates.deviceMinutes(minute, minute);
+      const regions = await after.aggregates.regionMinutes('d1', 'air', minute, minute);
       after.stop();
-      expect(rounded(sortRegions(regions))).toEqual(
-        rounded(sortRegions(bruteRegionMinutes(later))),
+      expect(devices).toEqual(bruteDeviceMinutes(now));
+      expect(rounded(regions)).toEqual(
+        rounded(bruteRegionMinutes(now).filter((r) => r.region === 'd1')),
       );
     });
 

@@ -6,37 +6,37 @@ import { minuteRuns, rollUpRegions, touchedMinutes, type PlacementOf } from './m
 /** A store that keeps minute aggregates offers them here (see store/history-port.ts). */
 export type StoreWithHistory = ReadingStore & { readonly history?: HistoryStore };
 
-/** At most one recomputation of the regions' minutes per this many ms. */
-export const REGION_FLUSH_MS = 1000;
-/** At start, the regions' minutes this far back from the newest device minute are recomputed. */
+/** A minute is aggregated once it has been over for this long (late readings reopen it). */
+export const CLOSE_GRACE_MS = 5_000;
+/** At start, the minutes this far around the newest aggregate and now are recomputed. */
 export const REPAIR_MINUTES = 15;
 
 /** The history of one store: minute aggregates kept at write time, read for time travel. */
 export interface History {
-  /** The aggregates to read: region minutes that writes touched are recomputed first. */
+  /** The aggregates to read: minutes that writes touched and that are over are computed first. */
   readonly aggregates: HistoryStore;
   /**
    * The store as the writer should see it: a write resolves once the raw readings and the
-   * device minutes they touch are stored, so the write-ahead log moves on only then, and a
-   * batch replayed after a crash recomputes the same aggregates. `querySeries` reads the
-   * aggregates when its buckets are a minute or longer.
+   * aggregates of the minutes it touched that are already over are stored, so the write-ahead
+   * log moves on only then, and a batch replayed after a crash recomputes the same aggregates.
+   * `querySeries` reads the aggregates when its buckets are a minute or longer.
    */
   readonly store: ReadingStore;
   readonly placementOf: PlacementOf;
-  /** Recomputes the region minutes that writes touched since the last recomputation. */
+  /** Aggregates every minute writes touched now, also the one still under way. */
   flush(): Promise<void>;
-  /** Stops the periodic recomputation (what is pending is recomputed at the next start). */
+  /** Stops the periodic aggregation (what is pending is recomputed at the next start). */
   stop(): void;
 }
 
 /**
  * Minute aggregates for a store that keeps them; undefined for one that does not.
  *
- * Device minutes are recomputed with every batch. A region minute depends on every device of
- * the region, so recomputing it per batch would read the whole minute of the city every time:
- * the minutes touched are collected and their regions recomputed at most once a second (and
- * before a write resolves when a second has passed). Should the gateway stop in between, the
- * regions of the last REPAIR_MINUTES are recomputed at the next start.
+ * A minute is aggregated from the stored raw readings once it is over (CLOSE_GRACE_MS after its
+ * end), once: the minute under way is not recomputed with every batch. Readings for a minute
+ * that is over (late ones, a replayed log, a recording) are aggregated before their write
+ * resolves. The minutes still under way when the gateway stops are recomputed at the next
+ * start: those around the newest aggregate and the last REPAIR_MINUTES.
  */
 export function createHistory(
   store: StoreWithHistory,
@@ -44,55 +44,89 @@ export function createHistory(
 ): History | undefined {
   const aggregates = store.history;
   if (!aggregates) return undefined;
-  const dirty = new Set<number>();
+  /** Minute start -> devices with readings in it not yet aggregated. */
+  const pending = new Map<number, Set<string>>();
   let repairPending = true;
-  let lastFlushAt = 0;
-  /** While the store refuses writes, the writer's retries carry the recomputation. */
+  /** While the store refuses writes, the writer's retries carry the aggregation. */
   let storeFailing = false;
   let chain: Promise<void> = Promise.resolve();
+  const isOver = (minute: number, now: number) => minute + MINUTE_MS + CLOSE_GRACE_MS <= now;
 
-  async function recompute(): Promise<void> {
-    if (repairPending) {
-      repairPending = false;
-      const latest = await aggregates!.latestMinute();
-      for (let i = 0; latest !== undefined && i <= REPAIR_MINUTES; i++) {
-        dirty.add(latest - i * MINUTE_MS);
+  /** Recomputes the minutes that may have been under way when the gateway last stopped. */
+  async function repair(): Promise<void> {
+    const now = minuteOf(Date.now());
+    const latest = (await aggregates!.latestMinute()) ?? now;
+    const ranges: [number, number][] = [
+      [latest - MINUTE_MS, latest + REPAIR_MINUTES * MINUTE_MS],
+      [now - REPAIR_MINUTES * MINUTE_MS, now],
+    ].sort((a, b) => a[0]! - b[0]!) as [number, number][];
+    if (ranges[1]![0] <= ranges[0]![1] + MINUTE_MS) {
+      ranges[0]![1] = Math.max(ranges[0]![1], ranges[1]![1]);
+      ranges.pop();
+    }
+    for (const [first, last] of ranges) {
+      await aggregates!.refreshRecentMinutes(first, last);
+      await rollUpMinutes(first, last);
+    }
+    repairPending = false;
+  }
+
+  async function rollUpMinutes(first: number, last: number): Promise<void> {
+    const rows = await aggregates!.deviceMinutes(first, last);
+    await aggregates!.writeRegionMinutes(rollUpRegions(rows, placementOf));
+  }
+
+  /** Aggregates the pending minutes that are over (all of them when `all`). */
+  async function aggregate(all: boolean): Promise<void> {
+    if (repairPending) await repair();
+    const now = Date.now();
+    const touched = new Map<string, Set<number>>();
+    const minutes: number[] = [];
+    for (const [minute, devices] of pending) {
+      if (!all && !isOver(minute, now)) continue;
+      pending.delete(minute);
+      minutes.push(minute);
+      for (const device of devices) {
+        let set = touched.get(device);
+        if (!set) touched.set(device, (set = new Set()));
+        set.add(minute);
       }
     }
-    if (dirty.size === 0) return;
-    const minutes = [...dirty];
-    dirty.clear();
-    lastFlushAt = Date.now();
+    if (minutes.length === 0) return;
     try {
-      for (const [first, last] of minuteRuns(minutes)) {
-        const rows = await aggregates!.deviceMinutes(first, last);
-        await aggregates!.writeRegionMinutes(rollUpRegions(rows, placementOf));
-      }
+      await aggregates!.refreshDeviceMinutes(touched);
+      for (const [first, last] of minuteRuns(minutes)) await rollUpMinutes(first, last);
     } catch (error) {
-      for (const minute of minutes) dirty.add(minute);
+      for (const [device, set] of touched) for (const minute of set) markPending(device, minute);
       throw error;
     }
   }
 
-  /** One recomputation at a time, in order. */
-  function flush(): Promise<void> {
-    const run = chain.then(recompute);
-    chain = run.catch(() => undefined);
-    return run;
+  function markPending(device: string, minute: number): void {
+    let devices = pending.get(minute);
+    if (!devices) pending.set(minute, (devices = new Set()));
+    devices.add(device);
+  }
+
+  /** One aggregation at a time, in order. */
+  function run(all: boolean): Promise<void> {
+    const next = chain.then(() => aggregate(all));
+    chain = next.catch(() => undefined);
+    return next;
   }
 
   const timer = setInterval(() => {
-    const due = Date.now() - lastFlushAt >= REGION_FLUSH_MS;
-    if ((dirty.size > 0 || repairPending) && due && !storeFailing) {
-      flush().catch(() => undefined); // kept dirty; the next flush tries again
-    }
-  }, REGION_FLUSH_MS);
+    const now = Date.now();
+    const due = repairPending || [...pending.keys()].some((minute) => isOver(minute, now));
+    if (due && !storeFailing) run(false).catch(() => undefined); // kept pending: tried again
+  }, 1000);
   timer.unref();
 
   async function querySeries(query: SeriesQuery): Promise<SeriesPoint[]> {
     const points = Math.floor(query.points);
     const stepMs = (query.to - query.from + 1) / Math.max(1, points);
     if (points < 1 || query.to < query.from || stepMs < MINUTE_MS) return store.querySeries(query);
+    await settle(minuteOf(query.from), minuteOf(query.to));
     const fromMinutes = await seriesFromMinutes(aggregates!, query);
     // Readings stored before the store kept aggregates have none: read them raw.
     return fromMinutes.length > 0 ? fromMinutes : store.querySeries(query);
@@ -108,20 +142,31 @@ export function createHistory(
         throw error;
       }
       storeFailing = false;
-      const touched = touchedMinutes(readings);
-      if (touched.size === 0) return;
-      await aggregates.refreshDeviceMinutes(touched);
-      for (const minutes of touched.values()) for (const minute of minutes) dirty.add(minute);
-      if (Date.now() - lastFlushAt >= REGION_FLUSH_MS) await flush();
+      const now = Date.now();
+      let over = false;
+      for (const [device, minutes] of touchedMinutes(readings)) {
+        for (const minute of minutes) {
+          markPending(device, minute);
+          over ||= isOver(minute, now);
+        }
+      }
+      if (over || repairPending) await run(false);
     },
     querySeries,
   };
-  /** Before reading region minutes, recomputes those of them that writes touched. */
+
+  /** Before a read, aggregates the pending minutes it covers that are over. */
   async function settle(fromMinute: number, toMinute: number): Promise<void> {
-    if (repairPending || [...dirty].some((m) => m >= fromMinute && m <= toMinute)) await flush();
+    const now = Date.now();
+    const due = [...pending.keys()].some((m) => m >= fromMinute && m <= toMinute && isOver(m, now));
+    if (repairPending || due) await run(false);
   }
   const reading: HistoryStore = {
     ...aggregates,
+    async deviceMinutes(fromMinute, toMinute) {
+      await settle(fromMinute, toMinute);
+      return aggregates.deviceMinutes(fromMinute, toMinute);
+    },
     async regionMinutes(region, layer, fromMinute, toMinute) {
       await settle(fromMinute, toMinute);
       return aggregates.regionMinutes(region, layer, fromMinute, toMinute);
@@ -135,7 +180,7 @@ export function createHistory(
     aggregates: reading,
     store: wrapped,
     placementOf,
-    flush,
+    flush: () => run(true),
     stop: () => clearInterval(timer),
   };
 }

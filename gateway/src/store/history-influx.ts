@@ -114,18 +114,21 @@ export function createInfluxHistory(access: InfluxHistoryAccess): HistoryStore {
     }
   }
 
+  /** InfluxDB aggregates every device's raw points of a minute range at once. */
+  async function refreshRange(first: number, last: number): Promise<void> {
+    const series = await access.query(
+      `SELECT count(*), sum(*), min(*), max(*), last(*) FROM ${from(MEASUREMENT)} ` +
+        `WHERE ${range(first, last + MINUTE_MS - 1)} GROUP BY time(1m), "device" fill(none)`,
+    );
+    await writeLines(series.flatMap(aggregatedRows).map(deviceLine));
+  }
+
   return {
     async refreshDeviceMinutes(touched) {
-      // InfluxDB aggregates every device's raw points of the touched minutes at once.
       const minutes = [...touched.values()].flatMap((set) => [...set]);
-      for (const [first, last] of minuteRuns(minutes)) {
-        const series = await access.query(
-          `SELECT count(*), sum(*), min(*), max(*), last(*) FROM ${from(MEASUREMENT)} ` +
-            `WHERE ${range(first, last + MINUTE_MS - 1)} GROUP BY time(1m), "device" fill(none)`,
-        );
-        await writeLines(series.flatMap(aggregatedRows).map(deviceLine));
-      }
+      for (const [first, last] of minuteRuns(minutes)) await refreshRange(first, last);
     },
+    refreshRecentMinutes: refreshRange,
     async latestMinute() {
       const series = await access.query(`SELECT last("count") FROM ${from(DEVICE_MINUTES)}`);
       const time = series[0]?.values[0]?.[0];

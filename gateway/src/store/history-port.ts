@@ -49,6 +49,8 @@ export interface HistoryStore {
    * of the given devices (device -> minute starts).
    */
   refreshDeviceMinutes(touched: ReadonlyMap<string, ReadonlySet<number>>): Promise<void>;
+  /** Recomputes and stores every device's aggregates of a minute range (inclusive) from raw. */
+  refreshRecentMinutes(fromMinute: number, toMinute: number): Promise<void>;
   /** The start of the newest minute any device has an aggregate of, if any. */
   latestMinute(): Promise<number | undefined>;
   /** Every device's aggregates of the minutes from `fromMinute` to `toMinute` (inclusive). */

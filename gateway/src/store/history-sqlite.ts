@@ -72,6 +72,7 @@ export function createSqliteHistory(database: () => Database.Database): HistoryS
     return {
       db,
       findDevice: db.prepare('SELECT id FROM devices WHERE name = ?').pluck(),
+      allDevices: db.prepare('SELECT name FROM devices').pluck(),
       findMetric: db.prepare('SELECT id FROM metrics WHERE name = ?').pluck(),
       rawOfMinute: db.prepare(`
         SELECT m.name AS metric, s.ts AS ts, s.value AS value
@@ -167,6 +168,16 @@ export function createSqliteHistory(database: () => Database.Database): HistoryS
   return {
     async refreshDeviceMinutes(touched) {
       refresh(touched);
+    },
+    async refreshRecentMinutes(fromMinute, toMinute) {
+      const devices = statements().allDevices.all() as string[];
+      const minutes = new Set<number>();
+      for (let minute = fromMinute; minute <= toMinute; minute += MINUTE_MS) minutes.add(minute);
+      // A few hundred devices per transaction, so a large fleet does not hold the event loop.
+      for (let i = 0; i < devices.length; i += 200) {
+        refresh(new Map(devices.slice(i, i + 200).map((device) => [device, minutes])));
+        await new Promise((resolve) => setImmediate(resolve));
+      }
     },
     async latestMinute() {
       return (statements().latestMinute.get() as number | null) ?? undefined;
