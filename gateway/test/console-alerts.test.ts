@@ -156,9 +156,12 @@ describeWithBinary(
           await detail.getByTestId(`alert-action-${action}`).click();
           await expect.poll(() => state.textContent()).toBe(next);
         };
-        await detail.getByTestId('alert-dispatch-department').selectOption(incident.department);
+        // Routed to the water utility; the dispatcher sends public works instead.
+        expect(incident.department).toBe('water-utility');
+        await detail.getByTestId('alert-dispatch-department').fill('public-works');
         await detail.getByTestId('alert-note').fill('crew 7 on the way');
         await step('dispatch', 'dispatched');
+        expect(await detail.getByTestId('alert-department').textContent()).toBe('public-works');
         await step('accept', 'in progress');
         await step('resolve', 'resolved');
         await detail.getByTestId('alert-action-evaluate').click();
@@ -182,7 +185,7 @@ describeWithBinary(
         // Keyboard: `e` opens the evaluation (from anywhere but a text field).
         await page.getByTestId('toggle-alerts').focus();
         await page.keyboard.press('e');
-        const evaluation = page.getByTestId(`evaluation-row-${incident.department}`);
+        const evaluation = page.getByTestId('evaluation-row-public-works');
         await expect
           .poll(() => evaluation.getByTestId('evaluation-alerts').textContent())
           .toBe('1');

@@ -60,7 +60,8 @@ export function AlertActionBar(props: AlertActionBarProps) {
   const onAction = (action: AlertAction) => {
     if (action === 'evaluate') return setRatingOpen(true);
     if (action === 'cancel' && !confirmCancel) return setConfirmCancel(true);
-    void run(action, action === 'dispatch' ? { ...withNote, department } : withNote);
+    const to = department.trim();
+    void run(action, action === 'dispatch' && to ? { ...withNote, department: to } : withNote);
   };
   const choices = [...new Set([detail.department, ...departments].filter(Boolean))].sort();
 
@@ -68,18 +69,21 @@ export function AlertActionBar(props: AlertActionBarProps) {
     <div className="alert-actions" data-testid="alert-actions">
       {offered.some((o) => o.action === 'dispatch' && o.allowed) && (
         <label className="field">
-          <span>Department</span>
-          <select
+          <span>Department (routed: {detail.department || 'none'})</span>
+          <input
+            type="text"
+            list="alert-departments"
+            className="alert-note"
+            spellCheck={false}
             data-testid="alert-dispatch-department"
             value={department}
             onChange={(e) => setDepartment(e.target.value)}
-          >
+          />
+          <datalist id="alert-departments">
             {choices.map((d) => (
-              <option key={d} value={d}>
-                {d}
-              </option>
+              <option key={d} value={d} />
             ))}
-          </select>
+          </datalist>
         </label>
       )}
       {offered.some((o) => o.allowed && o.action !== 'evaluate') && (
