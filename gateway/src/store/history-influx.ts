@@ -168,10 +168,30 @@ export function createInfluxHistory(access: InfluxHistoryAccess): HistoryStore {
       const where =
         `"region" = ${quoteString(region)}` +
         (layer === undefined ? '' : ` AND "layer" = ${quoteString(layer)}`);
+      // One series per layer and metric, its rows read by position: a day is thousands of rows.
       const series = await access.query(
-        `SELECT ${REGION_COLUMNS} FROM ${from(REGION_MINUTES)} WHERE ${where} AND ${range(fromMinute, toMinute)}`,
+        `SELECT "count", "sum", "min", "max", "sensors" FROM ${from(REGION_MINUTES)} ` +
+          `WHERE ${where} AND ${range(fromMinute, toMinute)} GROUP BY "layer", "metric"`,
       );
-      return rowsOf(series).map(regionMinuteOf);
+      const rows: RegionMinute[] = [];
+      for (const one of series) {
+        const tags = (one as InfluxSeries & { tags?: Record<string, string> }).tags ?? {};
+        const [layer, metric] = [tags.layer ?? '', tags.metric ?? ''];
+        for (const [minute, count, sum, min, max, sensors] of one.values as number[][]) {
+          rows.push({
+            region,
+            layer,
+            metric,
+            minute: minute!,
+            count: count!,
+            sum: sum!,
+            min: min!,
+            max: max!,
+            sensors: sensors!,
+          });
+        }
+      }
+      return rows.sort((a, b) => a.minute - b.minute);
     },
     async regionsAt(minute) {
       const series = await access.query(

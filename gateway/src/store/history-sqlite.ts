@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { aggregateSamples, type RawSample } from '../history/minute-rollup.ts';
+import { aggregateSamples, minuteRuns, type RawSample } from '../history/minute-rollup.ts';
 import {
   MINUTE_MS,
   type DeviceMinute,
@@ -137,12 +137,9 @@ export function createSqliteHistory(database: () => Database.Database): HistoryS
       for (const [device, minutes] of touched) {
         const deviceId = s.findDevice.get(device) as number | undefined;
         if (deviceId === undefined) continue;
-        for (const minute of minutes) {
-          const samples = s.rawOfMinute.all(
-            deviceId,
-            minute,
-            minute + MINUTE_MS - 1,
-          ) as RawSample[];
+        // One range read per run of consecutive minutes.
+        for (const [first, last] of minuteRuns(minutes)) {
+          const samples = s.rawOfMinute.all(deviceId, first, last + MINUTE_MS - 1) as RawSample[];
           for (const row of aggregateSamples(device, samples)) {
             let metricId = metricIds.get(row.metric);
             if (metricId === undefined) {
