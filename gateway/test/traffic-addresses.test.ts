@@ -20,14 +20,14 @@ beforeAll(async () => {
   secret = (await credentials.provision([{ id: 'lock-1' }])).get('lock-1')!;
   running = await startGateway(
     { dataDir, banAfterAuthFailures: 5 },
-    { traffic: { authFailures: 3, authFailureWindowMs: 30_000 } },
+    { traffic: { authFailures: 3, authFailureWindowMs: 30_000, warmupPublishes: 5 } },
   );
   running.gateway.signals.onSignal((signal) => {
     if (signal.source === 'traffic') signals.push(signal);
   });
 });
 afterAll(async () => {
-  await Promise.all(open.map((client) => client.endAsync()));
+  for (const client of open) client.end(true);
   await running.dispose();
 });
 
@@ -83,6 +83,24 @@ describe('the traffic monitor on addresses', () => {
     expect(found('shared_id')[0]).toMatchObject({ device: 'shared-1', layer: 'netsec' });
     expect(found('shared_id')[0]!.explanation).toBe(
       'client id shared-1 connected from 127.0.0.2 while it is connected from 127.0.0.1',
+    );
+  });
+
+  it("flags a device that publishes to another device's topic, which the guard refuses", async () => {
+    const right = { clientId: 'lock-1', username: 'lock-1', password: secret };
+    const client = (await connectFrom('127.0.0.1', right)) as MqttClient;
+    for (let seq = 1; seq <= 5; seq++) {
+      await client.publishAsync('devices/lock-1/readings', `{"seq":${seq},"values":{"open":0}}`, {
+        qos: 1,
+      });
+    }
+    const closed = new Promise((resolve) => client.once('close', resolve));
+    client.publish('devices/lock-2/readings', '{"values":{"open":1}}', { qos: 1 });
+    await closed;
+    await expect.poll(() => found('new_topic').length).toBe(1);
+    expect(found('new_topic')[0]).toMatchObject({ device: 'lock-1', layer: 'netsec' });
+    expect(found('new_topic')[0]!.explanation).toContain(
+      'device lock-1 published to devices/lock-2/readings, a topic it had not used before',
     );
   });
 
