@@ -94,7 +94,7 @@ describe('the traffic monitor on addresses', () => {
         qos: 1,
       });
     }
-    const closed = new Promise((resolve) => client.once('close', resolve));
+    const closed = new Promise<void>((resolve) => client.once('close', () => resolve()));
     client.publish('devices/lock-2/readings', '{"values":{"open":1}}', { qos: 1 });
     await closed;
     await expect.poll(() => found('new_topic').length).toBe(1);

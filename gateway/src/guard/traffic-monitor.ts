@@ -181,7 +181,7 @@ export function createTrafficMonitor(
 
     connected(clientId, address, nowMs) {
       const d = deviceState(clientId, nowMs);
-      const subject = { type: 'device', id: clientId } as const;
+      const subject = d.subject;
       const recent = recordEvent(
         d.connects,
         nowMs,
