@@ -205,6 +205,14 @@ describeWithBinary(
         await list.getByTestId('alert-filter-state').selectOption('all');
         await row.click();
         await expect.poll(() => state.textContent()).toBe('evaluated');
+        // Five minutes back on the timeline, the list shows the alerts as they stood then:
+        // this incident had not been raised yet.
+        await page.keyboard.press(',');
+        await expect.poll(() => list.getByTestId('alert-list-past').isVisible()).toBe(true);
+        await expect.poll(() => row.isVisible()).toBe(false);
+        await page.keyboard.press('l');
+        await expect.poll(() => row.isVisible()).toBe(true);
+        expect(await list.getByTestId('alert-list-past').count()).toBe(0);
 
         await page.setViewportSize({ width: 760, height: 900 });
         // The console still fits, and so does the list over the city.

@@ -6,7 +6,7 @@ import type { AlertSummary } from './alert-types.ts';
 import { useAlerts, useAlertsRuntime } from './alerts-runtime.ts';
 import { AlertFiltersBar } from './AlertFiltersBar.tsx';
 import { flyToAlert } from './fly-to-alert.ts';
-import { formatRelative, formatState } from './format.ts';
+import { formatClock, formatRelative, formatState } from './format.ts';
 import { SeverityChip } from './SeverityChip.tsx';
 import { useNow } from './use-now.ts';
 
@@ -21,7 +21,11 @@ export function AlertList() {
   const loaded = useAlerts((s) => s.loaded);
   const loadError = useAlerts((s) => s.loadError);
   const now = useNow(15_000);
-  const shown = useMemo(() => filterAlerts(byId.values(), filters), [byId, filters]);
+  const past = useAlerts((s) => s.past);
+  const shown = useMemo(
+    () => filterAlerts(past ? past.alerts : byId.values(), filters),
+    [past, byId, filters],
+  );
   const counts = useMemo(() => countBySeverity(shown), [shown]);
   if (!open) return null;
 
@@ -39,6 +43,15 @@ export function AlertList() {
             {shown.length}
           </span>
         </h2>
+        {past && (
+          <span
+            className="alert-past"
+            data-testid="alert-list-past"
+            title="The timeline shows the past"
+          >
+            as at {formatClock(past.at)}
+          </span>
+        )}
         <AlertBadges alerts={counts} showZero />
         <button
           type="button"

@@ -3,6 +3,7 @@ import { useRuntime } from '../live/runtime.ts';
 import { useAlertsRuntime } from './alerts-runtime.ts';
 import { useAlertFeed } from './use-alert-feed.ts';
 import { useAlertKeys } from './use-alert-keys.ts';
+import { usePastAlerts } from './use-past-alerts.ts';
 import { useSignedIn } from './use-signed-in.ts';
 import './alerts.css';
 
@@ -17,6 +18,7 @@ export function AlertsLive() {
     store.setState({ session: { token, name, role } });
   }, [store, token, name, role]);
   useAlertFeed(useRuntime().store, token);
+  usePastAlerts(token);
   useAlertKeys();
   return null;
 }

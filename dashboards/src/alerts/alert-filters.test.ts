@@ -68,6 +68,9 @@ describe('alert filters', () => {
       limit: '500',
     });
     expect(filtersToQuery({ ...DEFAULT_FILTERS, state: 'all' }, 10)).toBe('limit=10');
+    expect(filtersToQuery({ ...DEFAULT_FILTERS, state: 'all' }, 10, 1_764_400_000_000.4)).toBe(
+      'at=1764400000000&limit=10',
+    );
   });
 
   it('keeps the newer version when a stale message arrives after a fetch', () => {

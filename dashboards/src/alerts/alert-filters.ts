@@ -52,9 +52,13 @@ export function countBySeverity(alerts: readonly AlertSummary[]): number[] {
   return counts;
 }
 
-/** The query string the API filters by (the region text is matched here, in the console). */
-export function filtersToQuery(filters: AlertFilters, limit: number): string {
+/**
+ * The query string the API filters by (the region text is matched here, in the console);
+ * with `atMs`, as the alerts stood at that moment.
+ */
+export function filtersToQuery(filters: AlertFilters, limit: number, atMs?: number): string {
   const params = new URLSearchParams();
+  if (atMs !== undefined) params.set('at', String(Math.round(atMs)));
   if (filters.state !== 'all') params.set('state', filters.state);
   if (filters.layer) params.set('layer', filters.layer);
   if (filters.severity) params.set('severity', filters.severity);

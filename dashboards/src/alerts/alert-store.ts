@@ -28,6 +28,11 @@ export interface AlertsState {
   evaluationOpen: boolean;
   /** Bumped when an action succeeds, so the evaluation panel reloads. */
   actionVersion: number;
+  /**
+   * While the console's timeline shows the past: that moment, and the alerts as they stood
+   * then (`GET /api/alerts?at=`). The list shows these instead of the live ones.
+   */
+  past?: { at: number; alerts: AlertSummary[] };
 }
 
 export const createAlertStore = () =>
