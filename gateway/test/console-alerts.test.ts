@@ -224,7 +224,7 @@ describeWithBinary(
       } finally {
         await page.close();
       }
-    }, 120_000);
+    }, 180_000);
 
     it('offers an operator only an operator’s actions, and shows the gateway’s refusal of a stale one', async () => {
       const incident = airIncidents[0]!;
@@ -306,6 +306,6 @@ describeWithBinary(
       } finally {
         await context.close();
       }
-    }, 120_000);
+    }, 180_000);
   },
 );
