@@ -14,8 +14,7 @@ export type AlertState = (typeof ALERT_STATES)[number];
 /** Every state before resolved: what `state=open` means to the API. */
 export const OPEN_STATES: readonly AlertState[] = ['discovered', 'dispatched', 'in_progress'];
 
-export const ROLES = ['viewer', 'operator', 'dispatcher', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
+export type { Role } from '../auth/session.ts';
 
 export interface AlertPlace {
   system: string;
