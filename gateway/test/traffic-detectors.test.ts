@@ -197,6 +197,29 @@ describe('the traffic monitor', () => {
     expect(address!.kinds[0]!.explanation).toContain('6 failed logins from 192.0.2.7');
   });
 
+  it('learns a device that reconnects by habit and flags it only when it reconnects far more', () => {
+    const found: TrafficFinding[] = [];
+    const habit = { ...o, churnConnects: 6, churnWindowMs: 60_000, repeatMs: 60_000 };
+    const monitor = createTrafficMonitor((f) => found.push(f), habit);
+    const connect = (t: number) => {
+      monitor.connected('sleepy', '10.0.0.9', t);
+      monitor.disconnected('sleepy', '10.0.0.9', t + 100);
+    };
+    for (let t = 0; t <= 100_000; t += 10_000) connect(t); // 11 connections, 10 intervals
+    const whileLearning = found.filter((f) => f.kind === 'churn').length;
+    expect(whileLearning).toBeGreaterThan(0); // 6 within a minute before its habit is known
+    for (let t = 110_000; t <= 300_000; t += 10_000) connect(t);
+    expect(found.filter((f) => f.kind === 'churn')).toHaveLength(whileLearning);
+    for (let t = 301_000; t <= 330_000; t += 1000) connect(t); // every second now
+    const churn = found.filter((f) => f.kind === 'churn');
+    expect(churn).toHaveLength(whileLearning + 1);
+    const [, times] =
+      /^client id sleepy connected (\d+) times within 60 s, usually every 10 s \(latest from 10\.0\.0\.9\)$/.exec(
+        churn.at(-1)!.explanation,
+      )!;
+    expect(Number(times)).toBeGreaterThanOrEqual(18); // 3x the 6 a minute of its habit
+  });
+
   it('flags churn, a shared id, silence and its end, with the device named', () => {
     const found: TrafficFinding[] = [];
     const monitor = createTrafficMonitor((f) => found.push(f), o);

@@ -1,3 +1,4 @@
+import { createCadence, trackCadence, usualIntervalMs, type Cadence } from '../detect/cadence.ts';
 import { connectFrom, disconnectFrom, type AddressSeen } from './traffic/address-history.ts';
 import {
   createEventWindow,
@@ -40,6 +41,8 @@ export interface DeviceTraffic {
   size: SizeBaseline;
   topics: TopicSet;
   connects: EventWindow;
+  /** The usual interval between its connections, learnt like a series' cadence. */
+  connectCadence: Cadence;
   addresses: AddressSeen[];
   silent: boolean;
 }
@@ -62,6 +65,9 @@ export interface TrafficMonitor {
   report(nowMs: number): SecurityReport;
   device(id: string): DeviceTraffic | undefined;
 }
+
+/** Connections within the churn window past this many times the usual count are churn. */
+const CHURN_FACTOR = 3;
 
 const about = (subject: FindingSubject) =>
   subject.type === 'device' ? { device: subject.id } : { address: subject.id };
@@ -110,6 +116,7 @@ export function createTrafficMonitor(
       size: createSizeBaseline(),
       topics: createTopicSet(),
       connects: createEventWindow(),
+      connectCadence: createCadence(),
       addresses: [],
       silent: false,
     };
@@ -188,13 +195,20 @@ export function createTrafficMonitor(
         windowCapacity(o.churnConnects),
         o.churnWindowMs,
       );
-      if (recent >= o.churnConnects) {
+      // A device that reconnects often by habit (one that sleeps between publishes) is not
+      // churning: judged against its own usual interval once that is known, which only
+      // connections outside a burst teach.
+      const usualMs = usualIntervalMs(d.connectCadence);
+      if (Number.isNaN(usualMs) || recent < o.churnConnects) trackCadence(d.connectCadence, nowMs);
+      const expected = Number.isNaN(usualMs) ? 0 : o.churnWindowMs / usualMs;
+      if (recent >= o.churnConnects && recent > CHURN_FACTOR * expected) {
+        const habit = Number.isNaN(usualMs) ? '' : `, usually every ${round(usualMs / 1000)} s`;
         raise(
           subject,
           'churn',
           nowMs,
-          scoreOf(recent, o.churnConnects),
-          `client id ${clientId} connected ${recent} times within ${Math.round(o.churnWindowMs / 1000)} s${address ? ` (latest from ${address})` : ''}`,
+          scoreOf(recent, Math.max(o.churnConnects, CHURN_FACTOR * expected)),
+          `client id ${clientId} connected ${recent} times within ${Math.round(o.churnWindowMs / 1000)} s${habit}${address ? ` (latest from ${address})` : ''}`,
         );
       }
       if (address === undefined) return;
