@@ -140,10 +140,19 @@ describeWithBinary(
         expect(await row.getByTestId('alert-severity').textContent()).toMatch(
           /^(critical|major|minor|warning)$/,
         );
-        await expect
-          .poll(() => page.getByTestId('region-alert-label').count(), { timeout: 10_000 })
-          .toBeGreaterThan(0);
+        // Over the city, the incident's district carries a label of its open alerts; a click on
+        // it lists that district's alerts.
+        const label = page.locator(
+          `[data-testid="region-alert-label"][data-region="${water.district.id}"]`,
+        );
+        await expect.poll(() => label.isVisible(), { timeout: 10_000 }).toBe(true);
         await screenshot(page, 'console-alerts-list');
+        await label.click();
+        await expect
+          .poll(() => list.getByTestId('alert-filter-region').inputValue())
+          .toBe(water.district.name);
+        expect(await row.isVisible()).toBe(true);
+        await list.getByTestId('alert-filter-region').fill('');
 
         const { detail, state } = await openIncident(page, incident.id);
         await expect.poll(() => state.textContent()).toBe('discovered');
