@@ -32,7 +32,9 @@ afterAll(async () => {
 });
 
 const wsUrl = () => `${running.httpUrl.replace('http', 'ws')}/mqtt`;
-const metricsOf = new Map(LAYERS.map((l) => [l.id, l.metrics.map((m) => m.name)]));
+const metricsOf = new Map<string, string[]>(
+  LAYERS.map((l) => [l.id, l.metrics.map((m) => m.name)]),
+);
 
 /** Publishes readings round-robin over the city's sensors at `RATE_PER_SEC` until stopped. */
 async function startLoad(): Promise<() => Promise<void>> {
