@@ -151,6 +151,19 @@ describe('correlating findings into incidents', () => {
     expect(loop.list()[0]!.state).toBe('resolved');
   });
 
+  it('keeps a finding from long before an open incident out of it', () => {
+    const twin = testTwin();
+    const loop = startLoop(twin);
+    const [a, b] = sensorsIn(twin, 'd02', 'water');
+    loop.onSignal(findingOf(a!, 'water', T0 + DAY, { score: 0.9 }));
+    // b's backlog arrives after a's finding: its finding is from 22 hours before.
+    loop.onSignal(findingOf(b!, 'water', T0 + 2 * 3600_000, { score: 0.9 }));
+    loop.onSignal(findingOf(b!, 'water', T0 + DAY + MINUTE, { score: 0.9 }));
+    const alerts = loop.list();
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]).toMatchObject({ openedAt: T0 + DAY, findings: 2, devices: 2 });
+  });
+
   it('opens alerts only from the open score up, and lets weaker findings join open ones', () => {
     const twin = testTwin();
     const loop = startLoop(twin);

@@ -27,7 +27,7 @@ export interface AlertChange {
   at: number;
 }
 
-export type SignalOutcome = 'opened' | 'joined' | 'cleared' | 'muted' | 'below_open_score';
+export type SignalOutcome = 'opened' | 'joined' | 'cleared' | 'muted' | 'below_open_score' | 'late';
 
 /** What the book keeps across restarts besides the alerts. */
 export interface BookState {
@@ -96,6 +96,10 @@ export class IncidentBook {
     }
     const muteUntil = this.state.mutes.get(`${key}\u0000${signal.kind}`);
     if (muteUntil !== undefined && signal.tsMs < muteUntil) return { outcome: 'muted', changes };
+    // A finding from well before the open incident began (a device's backlog arriving late)
+    // is about another time: it does not join, nor move the incident's opening back.
+    if (existing && signal.tsMs < existing.openedAt - this.rules.timing.quietMs)
+      return { outcome: 'late', changes };
     if (existing) {
       changes.push(...this.join(existing, signal, where));
       return { outcome: 'joined', changes, alert: this.alerts.get(existing.id) };
