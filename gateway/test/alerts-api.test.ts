@@ -70,6 +70,28 @@ describe('the alert API', () => {
     expect(await call('POST', '/api/alerts/inc-000001/dispatch', undefined, {})).toMatchObject({
       status: 401,
     });
+    // The API's description is open to all.
+    expect((await call('GET', '/api/openapi.json')).status).toBe(200);
+  });
+
+  it('lets a guest of an open console look at alerts but not act on them', async () => {
+    const open = await startGateway({ openConsole: true }, { city });
+    try {
+      const device = sensorsIn(testTwin(), 'd02', 'water')[0]!;
+      open.gateway.signals.raise(findingOf(device, 'water', T0, { metric: 'pressure_bar' }));
+      const list = await fetch(`${open.httpUrl}/api/alerts`);
+      expect(list.status).toBe(200);
+      const [alert] = ((await list.json()) as { alerts: AlertSummary[] }).alerts;
+      const act = await fetch(`${open.httpUrl}/api/alerts/${alert!.id}/dispatch`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
+      });
+      expect(act.status).toBe(401);
+      expect(((await act.json()) as { message: string }).message).toMatch(/sign/i);
+    } finally {
+      await open.dispose();
+    }
   });
 
   it('lists alerts newest first to a viewer, with filters', async () => {

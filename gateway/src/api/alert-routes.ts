@@ -4,6 +4,7 @@ import type { AlertLoop, PersonRequest } from '../alerts/alert-loop.ts';
 import { EVALUATION_GROUPINGS, type EvaluationGrouping } from '../alerts/evaluation.ts';
 import { ALERT_STATES, PERSON_ACTIONS, type PersonAction } from '../alerts/model.ts';
 import { allowedActions } from '../alerts/transitions.ts';
+import { GUEST } from '../auth/auth.ts';
 import { operatorOf, type Operator } from '../auth/roles.ts';
 import { BadRequest, parseTime } from './query.ts';
 
@@ -39,7 +40,8 @@ export async function registerAlertRoutes(app: FastifyInstance, loop: AlertLoop)
 
   for (const action of PERSON_ACTIONS) {
     app.post(`/api/alerts/:id/${action}`, async (request, reply) => {
-      const operator = signedIn(request, reply);
+      // A guest of an open console may look, but acting needs a person with a name.
+      const operator = signedIn(request, reply, { guest: false });
       if (!operator) return reply;
       const id = (request.params as { id: string }).id;
       const outcome = loop.act(id, { ...bodyOf(action, request.body), action, operator });
@@ -73,8 +75,13 @@ export async function registerAlertRoutes(app: FastifyInstance, loop: AlertLoop)
 }
 
 /** The signed-in operator, or undefined after answering 401. */
-function signedIn(request: FastifyRequest, reply: FastifyReply): Operator | undefined {
-  const operator = operatorOf(request);
+function signedIn(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  { guest = true }: { guest?: boolean } = {},
+): Operator | undefined {
+  const found = operatorOf(request);
+  const operator = found === GUEST && !guest ? undefined : found;
   if (!operator) {
     void reply
       .status(401)

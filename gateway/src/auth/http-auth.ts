@@ -3,7 +3,13 @@ import { GUEST, type Auth } from './auth.ts';
 import { ROLES, operatorOf, roleAtLeast, type Operator, type Role } from './roles.ts';
 
 /** Routes anyone may call: liveness, metrics, and signing in. Everything else outside /api/ (the console's files) is open too. */
-const OPEN_ROUTES = new Set(['/api/health', '/api/login', '/api/logout', '/api/session']);
+const OPEN_ROUTES = new Set([
+  '/api/health',
+  '/api/login',
+  '/api/logout',
+  '/api/session',
+  '/api/openapi.json',
+]);
 
 const HOW_TO_SIGN_IN =
   'Sign in with POST /api/login {"name","password"} and send the token as "Authorization: Bearer <token>" (an admin creates users with `sensegrid users add <name> --role <role>`).';
