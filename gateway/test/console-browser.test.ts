@@ -91,7 +91,7 @@ describeWithBinary(
       await screenshot(page, 'console-overview');
     });
 
-    it('shows a reading published over MQTT on the picked sensor', async () => {
+    it('shows a reading published over MQTT on the picked sensor within a second', async () => {
       const sensor = city.sensors.find((s) => s.kind === 'noise')!;
       await page.fill('#sensor-search', sensor.id);
       await page.press('#sensor-search', 'Enter');
@@ -99,18 +99,20 @@ describeWithBinary(
       const value = page.getByTestId('sensor-value-noise_db');
       const publisher = await connectClient(running.mqttUrl, { clientId: sensor.id });
       try {
+        // One reading on a quiet console: it must show within a second of its publish (the
+        // latency under load is for `npm run bench:console` to measure).
+        const started = Date.now();
         await publish(
           publisher,
           `devices/${sensor.id}/readings`,
           JSON.stringify({ values: { noise_db: 88.25 } }),
         );
-        // How fast is for `npm run bench:console` (publish-to-screen latency) to measure: on a
-        // shared machine a timed assertion here fails on load, not on the console.
         await page.waitForFunction(
           (el) => el?.textContent === '88.25',
           await value.elementHandle(),
           { timeout: 15_000, polling: 'raf' },
         );
+        expect(Date.now() - started).toBeLessThan(1000);
       } finally {
         await publisher.endAsync();
       }
