@@ -31,6 +31,7 @@ import { alertRulesFor, publishThrough, startGatewayAlerts } from './alerts/gate
 import { createLiveTwin, type LiveTwin } from './twin-state/live-twin.ts';
 import { createHistory } from './history/history.ts';
 import { twinPlacement } from './history/placement.ts';
+import { createRiskAnalysis, placeRisks, riskSignal, type RiskAnalysis } from './risk/index.ts';
 
 export interface GatewayDeps {
   /** Defaults to the store named by `config.store`. */
@@ -63,6 +64,8 @@ export interface Gateway {
   readonly twin: LiveTwin;
   /** Each device's usual traffic and what departs from it (`netsec` signals). */
   readonly traffic: TrafficMonitor;
+  /** Concentrated, trending, emerging and cross-layer risks over the twin's regions. */
+  readonly risks: RiskAnalysis;
   /**
    * Everything that raises signals (detectors, risk analysis, the traffic monitor) calls
    * `raise`; the alert loop and tests listen with `onSignal`.
@@ -122,6 +125,13 @@ export function buildGateway(config: Config, deps: GatewayDeps = {}): Gateway {
       return () => void signalSinks.delete(sink);
     },
   };
+  const risks = createRiskAnalysis({
+    placeOf: placeRisks(twin.state),
+    onRisk(risk) {
+      metrics.risks.inc({ kind: risk.kind });
+      signals.raise(riskSignal(risk));
+    },
+  });
   const findings = createFindings({
     counter: metrics.findings,
     log: log.child({ component: 'detect' }),
@@ -136,6 +146,7 @@ export function buildGateway(config: Config, deps: GatewayDeps = {}): Gateway {
         tsMs: finding.tsMs,
         explanation: finding.explanation,
       });
+      risks.addFinding(finding);
     },
   });
   let silenceCheck: NodeJS.Timeout | undefined;
@@ -217,6 +228,7 @@ export function buildGateway(config: Config, deps: GatewayDeps = {}): Gateway {
       ingest,
     });
     ingest.onReadings((readings) => findings.push(readings));
+    ingest.onReadings((readings) => risks.addReadings(readings));
     silenceCheck = setInterval(() => findings.checkSilence(), 10_000);
     silenceCheck.unref();
     const activeIngest = ingest;
@@ -291,6 +303,7 @@ export function buildGateway(config: Config, deps: GatewayDeps = {}): Gateway {
       alerts: alerts.loop,
       traffic: trafficWatch.monitor,
       connectionGuard,
+      risks,
       auth,
     });
     broker.attachWebSocket(http.server, '/mqtt');
@@ -335,6 +348,7 @@ export function buildGateway(config: Config, deps: GatewayDeps = {}): Gateway {
     metrics,
     findings,
     twin,
+    risks,
     traffic: trafficWatch.monitor,
     signals,
     get alerts() {

@@ -104,6 +104,12 @@ export function createMetrics() {
       labelNames: ['kind'],
       registers: [registry],
     }),
+    risks: new Counter({
+      name: 'sensegrid_risks_total',
+      help: 'Risks raised by the risk analysis, by kind',
+      labelNames: ['kind'],
+      registers: [registry],
+    }),
     falseAlarms: new Counter({
       name: 'sensegrid_false_alarms_total',
       help: 'Alerts cancelled as false alarms, by layer and finding kind',
