@@ -30,6 +30,8 @@ export interface SimDeviceOptions {
   keepaliveSeconds?: number;
   /** A shared scheduler; each device gets its own by default. */
   scheduler?: Scheduler;
+  /** What the device reports at a simulated time (a scenario's); its ordinary signals by default. */
+  sample?: (tMs: number) => Record<string, number> | undefined;
   /** Maps the scheduler clock to the simulated epoch ms a reading is stamped with. */
   simTime?: (schedulerMs: number) => number;
 }

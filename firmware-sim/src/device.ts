@@ -55,10 +55,12 @@ export class SimDevice {
     this.#scheduler = options.scheduler ?? createScheduler();
     const offset = Date.now() - this.#scheduler.now();
     this.#simTime = options.simTime ?? ((ms) => offset + ms);
-    this.#sample = createDeviceSignals(options.device, {
-      seed: options.seed,
-      gapRate: options.gapRate,
-    });
+    this.#sample =
+      options.sample ??
+      createDeviceSignals(options.device, {
+        seed: options.seed,
+        gapRate: options.gapRate,
+      });
     this.#outbox = new Outbox({
       topic: this.topics.readings,
       qos: options.qos ?? DEFAULTS.qos,

@@ -1,5 +1,6 @@
 import { createGridCity, hashSeed, isDeviceId } from '@sensegrid/twin';
 import type { CityDevice } from '@sensegrid/twin';
+import type { PreparedScenario } from './scenarios/scenario.ts';
 import { SimDevice } from './device.ts';
 import { MAX_INTERVAL_MS, MIN_INTERVAL_MS } from './commands.ts';
 import { createRateMeter } from './rate-meter.ts';
@@ -44,6 +45,12 @@ export interface FleetOptions {
   /** How often `onProgress` is called, in ms; 1000 by default. */
   progressIntervalMs?: number;
   onProgress?: (stats: FleetStats) => void;
+  /**
+   * Runs a scenario instead: its devices, start time and incidents (`devices`, `seed` and
+   * `startTime` are then ignored). `intervalMs` stays the wall-clock pace; the scenario's
+   * reporting interval passes in each of those, so simulated time runs faster.
+   */
+  scenario?: PreparedScenario;
   /** Aborting stops the fleet (also while devices are still connecting). */
   signal?: AbortSignal;
 }
@@ -80,8 +87,10 @@ export interface Fleet {
  */
 export async function startFleet(options: FleetOptions): Promise<Fleet> {
   const o = validateFleetOptions(options);
-  const cityDevices =
-    typeof o.devices === 'number'
+  const scenario = o.scenario;
+  const cityDevices = scenario
+    ? [...scenario.devices]
+    : typeof o.devices === 'number'
       ? createGridCity({ seed: o.seed, devices: o.devices }).devices
       : [...o.devices];
   checkDeviceIds(cityDevices);
@@ -89,8 +98,9 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
   let errors = 0;
   const scheduler = createScheduler({ onError: () => errors++ });
   const t0 = scheduler.now();
-  const startTime = o.startTime ?? Date.now();
-  const simTime = (ms: number) => startTime + (ms - t0);
+  const startTime = scenario?.scenario.startMs ?? o.startTime ?? Date.now();
+  const timeScale = scenario ? scenario.scenario.intervalMs / (o.intervalMs ?? 1000) : 1;
+  const simTime = (ms: number) => startTime + (ms - t0) * timeScale;
 
   const devices = cityDevices.map((device) => {
     const own = o.credentials?.get(device.id);
@@ -113,6 +123,7 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
       ...(password !== undefined ? { password } : {}),
       scheduler,
       simTime,
+      ...(scenario ? { sample: (tMs: number) => scenario.sample(device.id, tMs) } : {}),
     });
   });
 
@@ -147,8 +158,11 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
     meter.sample(scheduler.now(), s.sent);
     o.onProgress?.(s);
   }, o.progressIntervalMs ?? 1000);
+  const durationMs =
+    o.durationMs ??
+    (scenario ? (scenario.scenario.endMs - scenario.scenario.startMs) / timeScale : undefined);
   const durationTimer =
-    o.durationMs !== undefined ? setTimeout(() => void stop(), o.durationMs) : undefined;
+    durationMs !== undefined ? setTimeout(() => void stop(), durationMs) : undefined;
   const onAbort = () => void stop();
   o.signal?.addEventListener('abort', onAbort, { once: true });
 

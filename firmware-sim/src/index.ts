@@ -27,3 +27,4 @@ export { replayRecording } from './record/replayer.ts';
 export type { ReplayOptions, ReplaySummary } from './record/replayer.ts';
 export { RecordingWriter, readRecording } from './record/recording-file.ts';
 export type { RecordedMessage, RecordingHeader } from './record/format.ts';
+export * from './scenarios/index.ts';

@@ -20,12 +20,21 @@ Options:
   --start-time <time>    simulated start, epoch ms or ISO 8601 (default: now)
   --username <name>      one username for every device (default: the device id)
   --password <secret>    password for every device
+  --scenario <file>      run a scenario (JSON or YAML, see firmware-sim/scenarios/):
+                         its devices, start and incidents; --interval is then the
+                         wall-clock pace of one scenario reporting interval
+  --labels <file>        where the scenario's incident labels go (NDJSON; default
+                         <scenario file>.labels.ndjson)
   -h, --help             show this help
 `;
 
 /** What the command line asked for: either options for a fleet, help, or the problems found. */
 export type SimArgs =
-  | { kind: 'run'; options: Omit<FleetOptions, 'onProgress' | 'signal'> }
+  | {
+      kind: 'run';
+      options: Omit<FleetOptions, 'onProgress' | 'signal' | 'scenario'>;
+      scenario?: { file: string; labels: string };
+    }
   | { kind: 'help' }
   | { kind: 'invalid'; problems: string[] };
 
@@ -42,6 +51,8 @@ const FLAGS = {
   'start-time': { type: 'string' },
   username: { type: 'string' },
   password: { type: 'string' },
+  scenario: { type: 'string' },
+  labels: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -118,9 +129,22 @@ export function parseSimArgs(argv: readonly string[]): SimArgs {
     problems.push('--username needs --password as well. Add --password <secret>.');
   }
 
+  if (values.labels !== undefined && values.scenario === undefined) {
+    problems.push('--labels goes with --scenario. Add --scenario <file>.');
+  }
+
   if (problems.length > 0) return { kind: 'invalid', problems };
   return {
     kind: 'run',
+    ...(values.scenario !== undefined
+      ? {
+          scenario: {
+            file: values.scenario,
+            labels:
+              values.labels ?? `${values.scenario.replace(/\.(json|ya?ml)$/i, '')}.labels.ndjson`,
+          },
+        }
+      : {}),
     options: {
       url,
       devices,

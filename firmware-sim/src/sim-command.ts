@@ -1,6 +1,7 @@
 import { startFleet } from './fleet.ts';
 import type { Fleet, FleetStats } from './fleet.ts';
 import { parseSimArgs, SIM_USAGE } from './sim-args.ts';
+import { loadScenario, writeLabels, type PreparedScenario } from './scenarios/scenario.ts';
 
 /** Where the command writes, and what stops it. */
 export interface SimCommandIo {
@@ -45,6 +46,21 @@ export async function runSimCommand(argv: string[], io: SimCommandIo): Promise<n
   };
 
   const { options } = args;
+  let scenario: PreparedScenario | undefined;
+  if (args.scenario) {
+    try {
+      scenario = await loadScenario(args.scenario.file);
+      await writeLabels(args.scenario.labels, scenario.labels);
+    } catch (error) {
+      release();
+      io.stderr.write(`sensegrid sim: ${error instanceof Error ? error.message : String(error)}\n`);
+      return 2;
+    }
+    io.stdout.write(
+      `sensegrid sim: scenario ${scenario.scenario.name}: ${scenario.devices.length} devices, ` +
+        `${scenario.incidents.length} incidents; labels in ${args.scenario.labels}\n`,
+    );
+  }
   io.stdout.write(
     `sensegrid sim: ${options.devices} devices -> ${options.url}, every ${options.intervalMs} ms, ` +
       `QoS ${options.qos}, seed ${options.seed}` +
@@ -53,7 +69,7 @@ export async function runSimCommand(argv: string[], io: SimCommandIo): Promise<n
   );
   let fleet: Fleet;
   try {
-    fleet = await startFleet({ ...options, onProgress, signal });
+    fleet = await startFleet({ ...options, ...(scenario ? { scenario } : {}), onProgress, signal });
   } catch (error) {
     release();
     io.stderr.write(`sensegrid sim: ${error instanceof Error ? error.message : String(error)}\n`);
