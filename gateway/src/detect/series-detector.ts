@@ -37,7 +37,7 @@ export function createSeriesState(options: DetectorOptions) {
     levelCal: createTailCalibrator(options.calibration),
     cadence: createCadence(),
     stuck: createStuckRun(),
-    variance: createVarianceRatio(),
+    variance: createVarianceRatio(options.slotsPerDay),
     episodes: createEpisodes(),
     gate: createAlarmGate(),
     /** Whether the previous reading was outside the physical range. */
@@ -112,7 +112,7 @@ export function createSeriesDetector(overrides: Partial<DetectorOptions> = {}): 
     learnSeasonal(s.daily, daySlot, x, step, o);
     learnSeasonal(s.weekly, weekSlot, x, step, o);
     const run = trackStuckRun(s.stuck, x, o.flatlineMinRun, o.flatlineRunFactor);
-    const roughness = trackVarianceRatio(s.variance, x, floorSigma * 0.1);
+    const roughness = trackVarianceRatio(s.variance, x, floorSigma * 0.1, daySlot);
     const share = levelShare(s.level);
     const episode =
       i >= o.warmupPoints
