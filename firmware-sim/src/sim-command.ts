@@ -62,7 +62,7 @@ export async function runSimCommand(argv: string[], io: SimCommandIo): Promise<n
     );
   }
   io.stdout.write(
-    `sensegrid sim: ${options.devices} devices -> ${options.url}, every ${options.intervalMs} ms, ` +
+    `sensegrid sim: ${scenario?.devices.length ?? options.devices} devices -> ${options.url}, every ${options.intervalMs} ms, ` +
       `QoS ${options.qos}, seed ${options.seed}` +
       (options.durationMs !== undefined ? `, for ${options.durationMs / 1000} s` : '') +
       '\n',

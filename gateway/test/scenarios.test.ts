@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   loadScenario,
   parseScenario,
+  parseSimArgs,
   scenarioSteps,
   writeLabels,
   type ScenarioSpec,
@@ -126,5 +127,19 @@ describe('scenario files', () => {
     expect(message).toMatch(/incidents\[0\]\.kind must be one of water_main_burst/);
     expect(message).toMatch(/incidents\[0\]\.near must name a device/);
     expect(message).toMatch(/incidents\[0\] ends after the scenario/);
+  });
+
+  it('takes --scenario and --labels on the sim command line', () => {
+    expect(parseSimArgs(['--scenario', 'runs/burst.yaml'])).toMatchObject({
+      kind: 'run',
+      scenario: { file: 'runs/burst.yaml', labels: 'runs/burst.labels.ndjson' },
+    });
+    expect(parseSimArgs(['--scenario', 'a.json', '--labels', 'out.ndjson'])).toMatchObject({
+      scenario: { file: 'a.json', labels: 'out.ndjson' },
+    });
+    expect(parseSimArgs(['--labels', 'out.ndjson'])).toEqual({
+      kind: 'invalid',
+      problems: ['--labels goes with --scenario. Add --scenario <file>.'],
+    });
   });
 });
