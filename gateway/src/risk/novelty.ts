@@ -1,7 +1,7 @@
 /**
- * Emerging risk of the first kind: a kind of finding a region has never had. Each region
- * learns its kinds from the first evidence seen for `learnMs`; a kind new after that is
- * reported once.
+ * Emerging risk of the first kind: a kind of finding a region has never had. Regions learn
+ * their kinds for `learnMs` from the first finding the analysis sees; a kind new to a region
+ * after that is reported once.
  */
 export interface NoveltyTracker {
   /** Whether `kind` is new for `region` at `tsMs` (and remembers it either way). */
@@ -21,9 +21,4 @@ export function createNoveltyTracker(learnMs: number): NoveltyTracker {
       return tsMs - startMs >= learnMs;
     },
   };
-}
-
-/** Marks the start of learning (the first reading), so quiet regions learn too. */
-export function noteLearningStart(tracker: NoveltyTracker, region: string, tsMs: number): void {
-  tracker.isNew(region, '\u0000start', tsMs);
 }
