@@ -66,6 +66,17 @@ describe('the rate baseline', () => {
     expect(countPublish(r, 10, 7100, o)).toBe('calm'); // bucket 6 closes under the limit
   });
 
+  it('keeps a flood going through a bucket just under its limit, ending it under half', () => {
+    const r = createRateBaseline(0);
+    steady(r, 0, 5);
+    for (let i = 0; i < 30; i++) countPublish(r, 10, 5000 + i * 10, o); // over 20: a flood
+    const events = Array.from({ length: 12 }, (_, i) => countPublish(r, 10, 6000 + i * 50, o));
+    expect(events.every((e) => e === undefined)).toBe(true);
+    expect(countPublish(r, 10, 7100, o)).toBeUndefined(); // 12 of 20: still high
+    expect(r.flooding).toBe(true);
+    expect(countPublish(r, 10, 8100, o)).toBe('calm'); // 1 of 20
+  });
+
   it('reports the recent rate without changing the state', () => {
     const r = createRateBaseline(0);
     steady(r, 0, 3);

@@ -74,10 +74,12 @@ export function rollRate(r: RateBaseline, nowMs: number, o: TrafficOptions): Rat
   }
   r.buckets += 1 + Math.max(empty, 0);
   r.bucketStartMs += Math.floor(elapsed / o.bucketMs) * o.bucketMs;
+  // Hysteresis: a flood ends with a bucket under half its limit, not one just under it.
+  const stillHigh = r.flooding && r.bucketMsgs > r.floodLimitMsgs / 2;
   r.bucketMsgs = 0;
   r.bucketBytes = 0;
   const wasFlooding = r.flooding;
-  r.flooding = r.bucketFlooding && empty <= 0;
+  r.flooding = (r.bucketFlooding || stillHigh) && empty <= 0;
   r.bucketFlooding = false;
   r.floodLimitMsgs =
     r.buckets < o.warmupBuckets
