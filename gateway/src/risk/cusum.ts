@@ -12,8 +12,8 @@ export interface Cusum {
   /** Usual residual per hour of the day, and how many readings taught it. */
   slotMean: Float64Array;
   slotCount: Uint16Array;
-  /** Mean absolute deviation of the residual from its hour's usual value. */
-  spread: number;
+  /** Mean absolute deviation of the residual from its hour's usual value, per hour. */
+  slotSpread: Float64Array;
   points: number;
   high: number;
   low: number;
@@ -23,7 +23,7 @@ export function createCusum(): Cusum {
   return {
     slotMean: new Float64Array(SLOTS),
     slotCount: new Uint16Array(SLOTS),
-    spread: 0,
+    slotSpread: new Float64Array(SLOTS),
     points: 0,
     high: 0,
     low: 0,
@@ -53,7 +53,7 @@ export function stepCusum(
   const count = c.slotCount[slot]!;
   const deviation = residual - c.slotMean[slot]!;
   const learning = count < t.cusumWarmupPoints;
-  const sigma = Math.max(c.spread * 1.25, floorSigma, 1e-9);
+  const sigma = Math.max(c.slotSpread[slot]! * 1.25, floorSigma, 1e-9);
   const z = Math.max(-t.cusumClip, Math.min(t.cusumClip, deviation / sigma));
   // The baseline learns from readings near it only, so a shift being accumulated is not
   // learnt away.
@@ -61,10 +61,13 @@ export function stepCusum(
     c.slotMean[slot]! += Math.max(1 / (count + 1), 0.005) * deviation;
     if (count < 65535) c.slotCount[slot] = count + 1;
   }
-  // The spread learns from every reading, clipped (Huber), so it is not biased low.
+  // The spread learns from every reading, clipped (Huber), so it is not biased low; per
+  // hour, as rush hours scatter more than nights.
   c.points++;
-  const clipped = Math.min(Math.abs(deviation), t.cusumClip * sigma);
-  c.spread += Math.max(1 / c.points, 0.01) * (clipped - c.spread);
+  const clipped = learning
+    ? Math.abs(deviation)
+    : Math.min(Math.abs(deviation), t.cusumClip * sigma);
+  c.slotSpread[slot]! += Math.max(1 / (count + 1), 0.005) * (clipped - c.slotSpread[slot]!);
   if (learning) return undefined;
   c.high = Math.max(0, c.high + z - t.cusumSlack);
   c.low = Math.max(0, c.low - z - t.cusumSlack);
