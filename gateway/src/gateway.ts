@@ -100,7 +100,9 @@ export function buildGateway(config: Config, deps: GatewayDeps = {}): Gateway {
   );
   twin.watch(registry);
   // Minute aggregates written with each batch; the writer and the API use the store through it.
-  const history = createHistory(store, twinPlacement(twin.state, registry));
+  const history = createHistory(store, twinPlacement(twin.state, registry), {
+    pendingFile: join(config.dataDir, 'history-pending.ndjson'),
+  });
   const ports: { mqttPort: number; httpPort: number; tlsPort?: number } = {
     mqttPort: 0,
     httpPort: 0,
@@ -324,9 +326,9 @@ export function buildGateway(config: Config, deps: GatewayDeps = {}): Gateway {
     await http?.close();
     await wal?.close();
     const result = writer ? await writer.stop(config.shutdownTimeoutMs) : { drained: true };
-    history?.stop();
     // The regions of the last writes; what fails here is recomputed at the next start.
     if (result.drained) await history?.flush().catch(() => undefined);
+    await history?.stop();
     if (!result.drained) {
       log.warn(
         { pending: wal?.stats().pendingReadings },

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PlacedReading } from '@sensegrid/twin';
@@ -192,6 +192,28 @@ function describeHistory(name: string, makeStore: () => Promise<StoreWithHistory
       await history.flush();
       expect(sortDevices(await history.aggregates.deviceMinutes(from, to))).toEqual(before);
       expect(sortRegions(await allRegionMinutes(history, from, to))).toEqual(regionsBefore);
+    });
+
+    it('keep late minutes in the journal until aggregated, also across a crash', async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'sensegrid-journal-'));
+      const pendingFile = join(dir, 'pending.ndjson');
+      const backfill = readingsOver(3).map((r) => ({ ...r, ts: r.ts + 60 * MINUTE }));
+      try {
+        const crashed = createHistory(store, placementOf, { pendingFile })!;
+        await crashed.store.write(backfill); // resolves once the minutes are journaled
+        expect(await readFile(pendingFile, 'utf8')).not.toBe('');
+        await crashed.stop(); // gone before the timer aggregated them
+        const after = createHistory(store, placementOf, { pendingFile })!;
+        const devices = await after.aggregates.deviceMinutes(T0 + 60 * MINUTE, T0 + 62 * MINUTE);
+        expect(rounded(sortDevices(devices))).toEqual(
+          rounded(sortDevices(bruteDeviceMinutes(backfill))),
+        );
+        await after.flush();
+        await after.stop();
+        expect(await readFile(pendingFile, 'utf8')).toBe('');
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
     });
 
     it('serve a series of whole-minute buckets as the mean of the raw values in them', async () => {

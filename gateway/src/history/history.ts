@@ -2,6 +2,7 @@ import type { PlacedReading } from '@sensegrid/twin';
 import { MINUTE_MS, minuteOf, type HistoryStore } from '../store/history-port.ts';
 import type { ReadingStore, SeriesPoint, SeriesQuery } from '../store/port.ts';
 import { minuteRuns, rollUpRegions, touchedMinutes, type PlacementOf } from './minute-rollup.ts';
+import { PendingJournal, type PendingMinute } from './pending-journal.ts';
 
 /** A store that keeps minute aggregates offers them here (see store/history-port.ts). */
 export type StoreWithHistory = ReadingStore & { readonly history?: HistoryStore };
@@ -26,7 +27,17 @@ export interface History {
   /** Aggregates every minute writes touched now, also the one still under way. */
   flush(): Promise<void>;
   /** Stops the periodic aggregation (what is pending is recomputed at the next start). */
-  stop(): void;
+  stop(): Promise<void>;
+}
+
+export interface HistoryOptions {
+  /**
+   * Where the minutes that writes touched after they were over wait for their aggregation.
+   * With it, such a write resolves once they are recorded there (an fsync), and they are
+   * aggregated with everything else pending, at most once a second; without it, the write
+   * waits for their aggregation.
+   */
+  pendingFile?: string;
 }
 
 /**
@@ -41,9 +52,11 @@ export interface History {
 export function createHistory(
   store: StoreWithHistory,
   placementOf: PlacementOf,
+  options: HistoryOptions = {},
 ): History | undefined {
   const aggregates = store.history;
   if (!aggregates) return undefined;
+  const journal = options.pendingFile ? PendingJournal.load(options.pendingFile) : undefined;
   /** Minute start -> devices with readings in it not yet aggregated. */
   const pending = new Map<number, Set<string>>();
   let repairPending = true;
@@ -96,6 +109,9 @@ export function createHistory(
     try {
       await aggregates!.refreshDeviceMinutes(touched);
       for (const [first, last] of minuteRuns(minutes)) await rollUpMinutes(first, last);
+      await journal?.done(
+        [...touched].flatMap(([device, set]) => [...set].map((m): PendingMinute => [device, m])),
+      );
     } catch (error) {
       for (const [device, set] of touched) for (const minute of set) markPending(device, minute);
       throw error;
@@ -115,6 +131,7 @@ export function createHistory(
     return next;
   }
 
+  for (const [device, minute] of journal?.recovered ?? []) markPending(device, minute);
   const timer = setInterval(() => {
     const now = Date.now();
     const due = repairPending || [...pending.keys()].some((minute) => isOver(minute, now));
@@ -143,14 +160,16 @@ export function createHistory(
       }
       storeFailing = false;
       const now = Date.now();
-      let over = false;
+      const over: PendingMinute[] = [];
       for (const [device, minutes] of touchedMinutes(readings)) {
         for (const minute of minutes) {
           markPending(device, minute);
-          over ||= isOver(minute, now);
+          if (isOver(minute, now)) over.push([device, minute]);
         }
       }
-      if (over || repairPending) await run(false);
+      // Kept on disk until aggregated (by the timer, or before a read that needs them).
+      if (journal) await journal.record(over);
+      else if (over.length > 0 || repairPending) await run(false);
     },
     querySeries,
   };
@@ -181,7 +200,10 @@ export function createHistory(
     store: wrapped,
     placementOf,
     flush: () => run(true),
-    stop: () => clearInterval(timer),
+    async stop() {
+      clearInterval(timer);
+      await journal?.close();
+    },
   };
 }
 
