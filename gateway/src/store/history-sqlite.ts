@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { aggregateSamples, minuteRuns, type RawSample } from '../history/minute-rollup.ts';
+import { minuteRuns } from '../history/minute-rollup.ts';
 import {
   MINUTE_MS,
   type DeviceMinute,
@@ -74,13 +74,21 @@ export function createSqliteHistory(database: () => Database.Database): HistoryS
       findDevice: db.prepare('SELECT id FROM devices WHERE name = ?').pluck(),
       allDevices: db.prepare('SELECT name FROM devices').pluck(),
       findMetric: db.prepare('SELECT id FROM metrics WHERE name = ?').pluck(),
-      rawOfMinute: db.prepare(`
-        SELECT m.name AS metric, s.ts AS ts, s.value AS value
-        FROM samples s JOIN metrics m ON m.id = s.metric_id
-        WHERE s.device_id = ? AND s.metric_id IN (SELECT id FROM metrics) AND s.ts BETWEEN ? AND ?`),
-      upsertDeviceMinute: db.prepare(`
+      // One device's minutes in [from, to] recomputed from its raw samples, inside SQLite.
+      refreshDeviceRange: db.prepare(`
         INSERT OR REPLACE INTO samples_1m (device_id, metric_id, minute, count, sum, min, max, last)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
+        WITH g AS (
+          SELECT metric_id, ts / 60000 AS m, count(*) AS c, sum(value) AS s,
+                 min(value) AS lo, max(value) AS hi, max(ts) AS lastTs
+          FROM samples
+          WHERE device_id = :device AND metric_id IN (SELECT id FROM metrics)
+            AND ts BETWEEN CAST(:from AS INTEGER) AND CAST(:to AS INTEGER)
+          GROUP BY metric_id, ts / 60000
+        )
+        SELECT :device, g.metric_id, g.m * 60000, g.c, g.s, g.lo, g.hi,
+               (SELECT value FROM samples
+                WHERE device_id = :device AND metric_id = g.metric_id AND ts = g.lastTs)
+        FROM g`),
       deviceMinutes: db.prepare(`
         SELECT d.name AS device, m.name AS metric, a.minute, a.count, a.sum, a.min, a.max, a.last
         FROM samples_1m a
@@ -132,31 +140,13 @@ export function createSqliteHistory(database: () => Database.Database): HistoryS
 
   function refresh(touched: ReadonlyMap<string, ReadonlySet<number>>): void {
     const s = statements();
-    const metricIds = new Map<string, number>();
     s.db.transaction(() => {
       for (const [device, minutes] of touched) {
         const deviceId = s.findDevice.get(device) as number | undefined;
         if (deviceId === undefined) continue;
-        // One range read per run of consecutive minutes.
+        // One statement per run of consecutive minutes.
         for (const [first, last] of minuteRuns(minutes)) {
-          const samples = s.rawOfMinute.all(deviceId, first, last + MINUTE_MS - 1) as RawSample[];
-          for (const row of aggregateSamples(device, samples)) {
-            let metricId = metricIds.get(row.metric);
-            if (metricId === undefined) {
-              metricId = s.findMetric.get(row.metric) as number;
-              metricIds.set(row.metric, metricId);
-            }
-            s.upsertDeviceMinute.run(
-              deviceId,
-              metricId,
-              row.minute,
-              row.count,
-              row.sum,
-              row.min,
-              row.max,
-              row.last,
-            );
-          }
+          s.refreshDeviceRange.run({ device: deviceId, from: first, to: last + MINUTE_MS - 1 });
         }
       }
     })();
