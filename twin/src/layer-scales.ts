@@ -38,6 +38,20 @@ export const STATUS_COLORS: Record<SensorStatus, string> = {
 export const ALERT_SEVERITIES = ['critical', 'major', 'minor', 'warning'] as const;
 export type AlertSeverity = (typeof ALERT_SEVERITIES)[number];
 
+/** Workflow states of an alert, in the order the loop normally visits them; `cancelled` is a false alarm. */
+export const ALERT_STATES = [
+  'discovered',
+  'dispatched',
+  'in_progress',
+  'resolved',
+  'evaluated',
+  'cancelled',
+] as const;
+export type AlertState = (typeof ALERT_STATES)[number];
+
+/** States in which the condition is still being handled (`open` in the API). */
+export const OPEN_STATES: readonly AlertState[] = ['discovered', 'dispatched', 'in_progress'];
+
 /**
  * The value range a metric's colour scale spans: from the bottom of the normal range to half
  * a normal span above its top, so normal values stay green-to-yellow and excess turns red.

@@ -1,18 +1,6 @@
-import type { AlertSeverity } from '@sensegrid/twin';
+import type { AlertSeverity, AlertState } from '@sensegrid/twin';
 
-/** The closed loop's states, in order; `cancelled` is a false alarm. */
-export const ALERT_STATES = [
-  'discovered',
-  'dispatched',
-  'in_progress',
-  'resolved',
-  'evaluated',
-  'cancelled',
-] as const;
-export type AlertState = (typeof ALERT_STATES)[number];
-
-/** Every state before resolved: what `state=open` means to the API. */
-export const OPEN_STATES: readonly AlertState[] = ['discovered', 'dispatched', 'in_progress'];
+export { ALERT_STATES, OPEN_STATES, type AlertState } from '@sensegrid/twin';
 
 export type { Role } from '../auth/session.ts';
 

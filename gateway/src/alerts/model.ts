@@ -1,19 +1,7 @@
-import type { AlertSeverity } from '@sensegrid/twin';
+import { OPEN_STATES, type AlertSeverity, type AlertState } from '@sensegrid/twin';
 import type { Role } from '../auth/roles.ts';
 
-/** Workflow states of an alert, in the order the loop normally visits them. */
-export const ALERT_STATES = [
-  'discovered',
-  'dispatched',
-  'in_progress',
-  'resolved',
-  'evaluated',
-  'cancelled',
-] as const;
-export type AlertState = (typeof ALERT_STATES)[number];
-
-/** States in which the condition is still being handled (`open` in the API). */
-export const OPEN_STATES: readonly AlertState[] = ['discovered', 'dispatched', 'in_progress'];
+export { ALERT_STATES, OPEN_STATES, type AlertState } from '@sensegrid/twin';
 
 export const isOpenState = (state: AlertState): boolean => OPEN_STATES.includes(state);
 
