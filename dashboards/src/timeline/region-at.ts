@@ -1,22 +1,6 @@
-import { LAYERS, METRICS, type RollupCounts } from '@sensegrid/twin';
+import { LAYERS, METRICS, addCounts, emptyCounts } from '@sensegrid/twin';
 import type { CityData, RegionDetail } from '../api.ts';
 import type { LiveBuffers } from '../live/live-buffers.ts';
-
-const emptyCounts = (): RollupCounts => ({
-  sensors: 0,
-  online: 0,
-  stale: 0,
-  offline: 0,
-  alerts: [0, 0, 0, 0],
-});
-
-function add(into: RollupCounts, from: RollupCounts): void {
-  into.sensors += from.sensors;
-  into.online += from.online;
-  into.stale += from.stale;
-  into.offline += from.offline;
-  for (let i = 0; i < 4; i++) into.alerts[i]! += from.alerts[i]!;
-}
 
 /**
  * A region's detail as the frames in the live buffers tell it: while the timeline shows the
@@ -34,7 +18,7 @@ export function regionFromFrames(
     const index = indexOf.get(id);
     for (const update of (index === undefined ? undefined : live.rollups.get(index))?.values() ??
       [])
-      add(total, update);
+      addCounts(total, update);
     return total;
   };
   const index = indexOf.get(detail.id);
@@ -47,7 +31,7 @@ export function regionFromFrames(
     layers: updates.map((update) => {
       const layer = LAYERS[update.layer];
       const counts = emptyCounts();
-      add(counts, update);
+      addCounts(counts, update);
       return {
         ...counts,
         layer: layer?.id ?? String(update.layer),

@@ -1,10 +1,12 @@
 import {
   ALERT_SEVERITIES,
+  emptyCounts,
   encodeFrame,
   findMetric,
   layerIndex,
   type Frame,
   type RegionUpdate,
+  type RollupCounts,
   type SensorUpdate,
 } from '@sensegrid/twin';
 import type { FastifyInstance } from 'fastify';
@@ -21,16 +23,6 @@ interface OpenAlert {
   place?: { id?: unknown };
 }
 
-type Counts = Pick<RegionUpdate, 'sensors' | 'online' | 'stale' | 'offline' | 'alerts'>;
-
-const emptyCounts = (): Counts => ({
-  sensors: 0,
-  online: 0,
-  stale: 0,
-  offline: 0,
-  alerts: [0, 0, 0, 0],
-});
-
 /**
  * The twin at a past moment as one snapshot frame, in the encoding of the live frames, so the
  * console shows the past exactly as it shows the present. Sensors carry their last values and
@@ -40,7 +32,7 @@ const emptyCounts = (): Counts => ({
  */
 export function twinAtFrame(state: TwinState, at: TwinAt): Frame {
   const sensors: SensorUpdate[] = [];
-  const counts = new Map<string, Counts>(); // `${region}\u0000${layer}`
+  const counts = new Map<string, RollupCounts>(); // `${region}\u0000${layer}`
   const countsOf = (region: string, layer: string) => {
     const key = `${region}\u0000${layer}`;
     let entry = counts.get(key);

@@ -1,2 +1,3 @@
+export * from './counts.ts';
 export * from './metric-window.ts';
 export * from './rollups.ts';

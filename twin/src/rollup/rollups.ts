@@ -1,3 +1,4 @@
+import { addCounts, emptyCounts, type RollupCounts } from './counts.ts';
 import {
   findMetric,
   type AlertSeverity,
@@ -19,16 +20,6 @@ export interface RollupOptions {
   minStaleMs?: number;
   /** The interval assumed until a sensor has sent two readings, in ms. 60,000 by default. */
   defaultIntervalMs?: number;
-}
-
-/** Sensors and their status, and open alerts by severity (worst first). */
-export interface RollupCounts {
-  sensors: number;
-  online: number;
-  stale: number;
-  /** Offline, or never heard from. */
-  offline: number;
-  alerts: [critical: number, major: number, minor: number, warning: number];
 }
 
 export interface MetricStats extends WindowStats {
@@ -256,14 +247,8 @@ export class Rollups {
 
   /** The counts of a node summed over its layers. */
   total(node: string): RollupCounts {
-    const sum: RollupCounts = { sensors: 0, online: 0, stale: 0, offline: 0, alerts: [0, 0, 0, 0] };
-    for (const c of this.byNode.get(node) ?? []) {
-      sum.sensors += c.sensors;
-      sum.online += c.online;
-      sum.stale += c.stale;
-      sum.offline += c.offline;
-      for (let i = 0; i < 4; i++) sum.alerts[i]! += c.alerts[i]!;
-    }
+    const sum = emptyCounts();
+    for (const c of this.byNode.get(node) ?? []) addCounts(sum, c);
     return sum;
   }
 
