@@ -3,7 +3,7 @@ import { BadRequest, parseTime } from '../api/query.ts';
 import { MINUTE_MS } from '../store/history-port.ts';
 import type { LiveTwin } from '../twin-state/live-twin.ts';
 import type { History } from './history.ts';
-import { regionHistory, twinAt } from './time-travel.ts';
+import { regionHistory, twinAt, type TwinAt } from './time-travel.ts';
 
 export interface HistoryRoutesDeps {
   history: History;
@@ -75,14 +75,20 @@ export async function registerHistoryRoutes(
     const t = parseTime(query.t, 't');
     if (t === undefined)
       throw new BadRequest('"t" is required: /api/twin/at?t=<epoch ms or ISO 8601>');
-    return twinAt(
-      {
-        aggregates: history.aggregates,
-        placementOf: history.placementOf,
-        sensorIds: () => twin.state.sensors.sensors.map((sensor) => sensor.id),
-        ...(deps.openAlertsAt ? { openAlertsAt: deps.openAlertsAt } : {}),
-      },
-      t,
-    );
+    return twinAtFor(deps, t);
   });
+}
+
+/** The twin at `t` from the history the routes serve (every sensor the live twin knows). */
+export function twinAtFor(deps: HistoryRoutesDeps, t: number): Promise<TwinAt> {
+  const { history, twin } = deps;
+  return twinAt(
+    {
+      aggregates: history.aggregates,
+      placementOf: history.placementOf,
+      sensorIds: () => twin.state.sensors.sensors.map((sensor) => sensor.id),
+      ...(deps.openAlertsAt ? { openAlertsAt: deps.openAlertsAt } : {}),
+    },
+    t,
+  );
 }

@@ -12,8 +12,8 @@ import {
 import type { FastifyInstance } from 'fastify';
 import { BadRequest, parseTime } from '../api/query.ts';
 import type { TwinState } from '../twin-state/twin-state.ts';
-import type { HistoryRoutesDeps } from './history-routes.ts';
-import { twinAt, type TwinAt } from './time-travel.ts';
+import { twinAtFor, type HistoryRoutesDeps } from './history-routes.ts';
+import type { TwinAt } from './time-travel.ts';
 
 /** What the timeline needs of an alert open at a past moment. */
 interface OpenAlert {
@@ -112,21 +112,12 @@ export function twinAtFrame(state: TwinState, at: TwinAt): Frame {
 
 /** `GET /api/twin/at/frame?t=`: the twin at `t` as a binary snapshot frame for the console. */
 export function registerTwinAtFrameRoute(app: FastifyInstance, deps: HistoryRoutesDeps): void {
-  const { history, twin } = deps;
   app.get('/api/twin/at/frame', async (request, reply) => {
     const t = parseTime((request.query as Record<string, string | undefined>).t, 't');
     if (t === undefined)
       throw new BadRequest('"t" is required: /api/twin/at/frame?t=<epoch ms or ISO 8601>');
-    const at = await twinAt(
-      {
-        aggregates: history.aggregates,
-        placementOf: history.placementOf,
-        sensorIds: () => twin.state.sensors.sensors.map((sensor) => sensor.id),
-        ...(deps.openAlertsAt ? { openAlertsAt: deps.openAlertsAt } : {}),
-      },
-      t,
-    );
-    const bytes = encodeFrame(twinAtFrame(twin.state, at));
+    const at = await twinAtFor(deps, t);
+    const bytes = encodeFrame(twinAtFrame(deps.twin.state, at));
     return reply
       .type('application/octet-stream')
       .header('cache-control', 'no-store')
