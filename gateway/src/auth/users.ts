@@ -1,8 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
-import { mkdir, rename, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import { SensegridError } from '../errors.ts';
+import { registryFile } from '../guard/registry-file.ts';
 import { SecretCache, hashSecret, verifySecret, type ScryptCost } from '../guard/secrets.ts';
 import { ROLES, isRole, type Role } from './roles.ts';
 
@@ -51,18 +49,16 @@ export class UserStore {
 
   /** Reads the file again if it changed; true when it did. */
   reload(): boolean {
-    let mtimeMs: number;
-    try {
-      mtimeMs = statSync(this.file).mtimeMs;
-    } catch {
+    const read = registryFile.readIfChanged<User>(this.file, this.loadedMtimeMs);
+    if (read === undefined) return false;
+    if (read === 'missing') {
       if (this.users.size === 0 || this.loadedMtimeMs === -1) return false;
       this.users = new Map();
       this.loadedMtimeMs = -1;
       return true;
     }
-    if (mtimeMs === this.loadedMtimeMs) return false;
-    const list = JSON.parse(readFileSync(this.file, 'utf8')) as User[];
-    const next = new Map(list.map((user) => [user.name, user]));
+    const { mtimeMs, entries } = read;
+    const next = new Map(entries.map((user) => [user.name, user]));
     for (const [name, user] of this.users) {
       if (next.get(name)?.hash !== user.hash) this.cache.forget(name);
     }
@@ -153,11 +149,7 @@ export class UserStore {
   }
 
   private async save(): Promise<void> {
-    await mkdir(dirname(this.file), { recursive: true });
-    const tmp = `${this.file}.tmp`;
-    await writeFile(tmp, JSON.stringify([...this.users.values()], null, 1), { mode: 0o600 });
-    await rename(tmp, this.file);
-    this.loadedMtimeMs = statSync(this.file).mtimeMs;
+    this.loadedMtimeMs = await registryFile.write(this.file, [...this.users.values()]);
   }
 }
 

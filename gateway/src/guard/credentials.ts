@@ -1,8 +1,6 @@
-import { readFileSync, statSync } from 'node:fs';
-import { mkdir, rename, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import { isDeviceId } from '@sensegrid/twin';
 import { SensegridError } from '../errors.ts';
+import { registryFile } from './registry-file.ts';
 import { SecretCache, generateSecret, hashSecret, verifySecret } from './secrets.ts';
 
 /** One provisioned device: its secret's hash and what it was provisioned with. */
@@ -36,15 +34,10 @@ export class CredentialStore {
 
   /** Reads the file again if it changed (another process provisioned or revoked). */
   reload(): boolean {
-    let mtimeMs: number;
-    try {
-      mtimeMs = statSync(this.file).mtimeMs;
-    } catch {
-      return false;
-    }
-    if (mtimeMs === this.loadedMtimeMs) return false;
-    const list = JSON.parse(readFileSync(this.file, 'utf8')) as DeviceCredential[];
-    const next = new Map(list.map((device) => [device.id, device]));
+    const read = registryFile.readIfChanged<DeviceCredential>(this.file, this.loadedMtimeMs);
+    if (read === undefined || read === 'missing') return false;
+    const { mtimeMs, entries } = read;
+    const next = new Map(entries.map((device) => [device.id, device]));
     for (const [id, device] of next) {
       const before = this.devices.get(id);
       if (!before || before.hash !== device.hash || device.revokedAt) this.cache.forget(id);
@@ -161,10 +154,6 @@ export class CredentialStore {
   }
 
   private async save(): Promise<void> {
-    await mkdir(dirname(this.file), { recursive: true });
-    const tmp = `${this.file}.tmp`;
-    await writeFile(tmp, JSON.stringify([...this.devices.values()], null, 1), { mode: 0o600 });
-    await rename(tmp, this.file);
-    this.loadedMtimeMs = statSync(this.file).mtimeMs;
+    this.loadedMtimeMs = await registryFile.write(this.file, [...this.devices.values()]);
   }
 }
