@@ -42,7 +42,8 @@ describe('a device flooding at 20 times its rate', () => {
     const afterPolite = (performance.now() - started) / 1000;
     // By now the flooder has been held to its burst plus its rate.
     expect(floodAcked).toBeLessThan(LIMIT * (2 + afterPolite) * 1.3);
-    expect(Math.max(...politeLatencies)).toBeLessThan(250);
+    // Behind the flooder it would wait seconds (3,000 messages at 50/s); on its own, a moment.
+    expect(Math.max(...politeLatencies)).toBeLessThan(1000);
     flooder.end(true); // the rest of the flood is abandoned, unacknowledged
     await flood.catch(() => undefined);
     await polite.endAsync();
