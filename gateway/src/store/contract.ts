@@ -85,6 +85,23 @@ export function describeReadingStore(name: string, make: () => Promise<ReadingSt
       expect(reading?.values).toEqual({ pm25: 2 });
     });
 
+    it('keeps the last of readings repeated within one batch, whatever the batch size', async () => {
+      // Writers may send rows in groups; order inside a batch must still decide who wins.
+      for (const size of [1, 63, 64, 65, 200]) {
+        const device = `again-${size}`;
+        const first = makeReadings(device, size, { valuesAt: () => ({ pm25: 1 }) });
+        const second = makeReadings(device, size, { valuesAt: (i) => ({ pm25: 2 + i }) });
+        const unsequenced = second.map(({ seq: _seq, ...reading }) => reading);
+        await store.write([...first, ...unsequenced]);
+        const scanned = await store.scan(device, T0, T0 + size * 1000);
+        expect(scanned.map((reading) => reading.values.pm25)).toEqual(
+          second.map((reading) => reading.values.pm25),
+        );
+        // A repeat without seq keeps the seq it was first stored with.
+        expect(scanned.map((reading) => reading.seq)).toEqual(first.map((reading) => reading.seq));
+      }
+    });
+
     it('keeps every metric of a reading, also when they arrive in separate writes', async () => {
       await store.write([
         { device: 'multi-1', ts: T0, seq: 7, values: { pm25: 1.5, pm10: 3, no2: 40.25 }, tags: {} },
