@@ -73,6 +73,8 @@ export const configSchema = z.object({
   walMemoryBytes: bytes.default(64 * 1024 * 1024),
   /** Readings per store write. */
   writeBatchReadings: z.coerce.number().int().min(1).max(50_000).default(5000),
+  /** While a batch is not full, store writes start at most this often (ms); 0: at once. */
+  writeLingerMs: z.coerce.number().int().min(0).max(10_000).default(200),
   /** Publishes per second one device may make before its acknowledgements are delayed; 0: no limit. */
   deviceMessagesPerSec: z.coerce.number().min(0).default(1000),
   /** Payload bytes per second one device may send before it is slowed down; 0: no limit. */
@@ -143,6 +145,7 @@ export const SETTING_NAMES: Record<keyof ConfigInput, { flag: string; env: strin
   walSegmentBytes: { flag: '--wal-segment-bytes', env: 'SENSEGRID_WAL_SEGMENT_BYTES' },
   walMemoryBytes: { flag: '--wal-memory-bytes', env: 'SENSEGRID_WAL_MEMORY_BYTES' },
   writeBatchReadings: { flag: '--write-batch', env: 'SENSEGRID_WRITE_BATCH' },
+  writeLingerMs: { flag: '--write-linger-ms', env: 'SENSEGRID_WRITE_LINGER_MS' },
   maxPacketBytes: { flag: '--max-packet-bytes', env: 'SENSEGRID_MAX_PACKET_BYTES' },
   connectTimeoutMs: { flag: '--connect-timeout-ms', env: 'SENSEGRID_CONNECT_TIMEOUT_MS' },
   maxKeepaliveSeconds: { flag: '--max-keepalive', env: 'SENSEGRID_MAX_KEEPALIVE' },

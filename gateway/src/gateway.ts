@@ -208,6 +208,7 @@ export function buildGateway(config: Config, deps: GatewayDeps = {}): Gateway {
       log.info({ readings: recovered }, 'replaying the write-ahead log into the store');
     writer = new StoreWriter(wal, history?.store ?? store, {
       batchReadings: config.writeBatchReadings,
+      lingerMs: config.writeLingerMs,
       metrics,
       log,
       rejectedFile: join(config.dataDir, 'rejected.ndjson'),
