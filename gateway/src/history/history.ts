@@ -5,10 +5,20 @@ import { minuteRuns, rollUpRegions, touchedMinutes, type PlacementOf } from './m
 import { PendingJournal, type PendingMinute } from './pending-journal.ts';
 
 /** A store that keeps minute aggregates offers them here (see store/history-port.ts). */
+
+/** Which pending minutes an aggregation takes (see aggregate()). */
+type Which = 'all' | 'over' | 'settled';
 export type StoreWithHistory = ReadingStore & { readonly history?: HistoryStore };
 
 /** A minute is aggregated once it has been over for this long (late readings reopen it). */
 export const CLOSE_GRACE_MS = 5_000;
+/**
+ * In the background, a minute that is over is aggregated once writes have left it alone this
+ * long, or once it has waited QUIET_MAX_WAIT_MS: a replay or a backlog that keeps touching the
+ * same late minutes has them recomputed a few times, not with every batch. Reads do not wait.
+ */
+export const QUIET_MS = 2_000;
+export const QUIET_MAX_WAIT_MS = 10_000;
 /** At start, the minutes this far around the newest aggregate and now are recomputed. */
 export const REPAIR_MINUTES = 15;
 
@@ -34,8 +44,8 @@ export interface HistoryOptions {
   /**
    * Where the minutes that writes touched after they were over wait for their aggregation.
    * With it, such a write resolves once they are recorded there (an fsync), and they are
-   * aggregated with everything else pending, at most once a second; without it, the write
-   * waits for their aggregation.
+   * aggregated in the background (see QUIET_MS) or before a read that needs them; without it,
+   * the write waits for their aggregation.
    */
   pendingFile?: string;
 }
@@ -59,11 +69,21 @@ export function createHistory(
   const journal = options.pendingFile ? PendingJournal.load(options.pendingFile) : undefined;
   /** Minute start -> devices with readings in it not yet aggregated. */
   const pending = new Map<number, Set<string>>();
+  /** Minute start -> when a write first and last touched it since it was last aggregated. */
+  const touches = new Map<number, { first: number; last: number }>();
   let repairPending = true;
   /** While the store refuses writes, the writer's retries carry the aggregation. */
   let storeFailing = false;
   let chain: Promise<void> = Promise.resolve();
   const isOver = (minute: number, now: number) => minute + MINUTE_MS + CLOSE_GRACE_MS <= now;
+  /** Over, and left alone by writes long enough (or waiting too long) to aggregate unasked. */
+  const isSettled = (minute: number, now: number) => {
+    const touched = touches.get(minute);
+    return (
+      isOver(minute, now) &&
+      (!touched || now - touched.last >= QUIET_MS || now - touched.first >= QUIET_MAX_WAIT_MS)
+    );
+  };
 
   /** Recomputes the minutes that may have been under way when the gateway last stopped. */
   async function repair(): Promise<void> {
@@ -89,15 +109,20 @@ export function createHistory(
     await aggregates!.writeRegionMinutes(rollUpRegions(rows, placementOf));
   }
 
-  /** Aggregates the pending minutes that are over (all of them when `all`). */
-  async function aggregate(all: boolean): Promise<void> {
+  /**
+   * Aggregates the pending minutes that are over: all of them with 'all', those writes have
+   * left alone with 'settled'.
+   */
+  async function aggregate(which: Which): Promise<void> {
     if (repairPending) await repair();
     const now = Date.now();
     const touched = new Map<string, Set<number>>();
     const minutes: number[] = [];
     for (const [minute, devices] of pending) {
-      if (!all && !isOver(minute, now)) continue;
+      if (which === 'over' && !isOver(minute, now)) continue;
+      if (which === 'settled' && !isSettled(minute, now)) continue;
       pending.delete(minute);
+      touches.delete(minute);
       minutes.push(minute);
       for (const device of devices) {
         let set = touched.get(device);
@@ -124,9 +149,15 @@ export function createHistory(
     devices.add(device);
   }
 
+  function markTouched(minute: number, now: number): void {
+    const touched = touches.get(minute);
+    if (touched) touched.last = now;
+    else touches.set(minute, { first: now, last: now });
+  }
+
   /** One aggregation at a time, in order. */
-  function run(all: boolean): Promise<void> {
-    const next = chain.then(() => aggregate(all));
+  function run(which: Which): Promise<void> {
+    const next = chain.then(() => aggregate(which));
     chain = next.catch(() => undefined);
     return next;
   }
@@ -134,8 +165,8 @@ export function createHistory(
   for (const [device, minute] of journal?.recovered ?? []) markPending(device, minute);
   const timer = setInterval(() => {
     const now = Date.now();
-    const due = repairPending || [...pending.keys()].some((minute) => isOver(minute, now));
-    if (due && !storeFailing) run(false).catch(() => undefined); // kept pending: tried again
+    const due = repairPending || [...pending.keys()].some((minute) => isSettled(minute, now));
+    if (due && !storeFailing) run('settled').catch(() => undefined); // kept pending: tried again
   }, 1000);
   timer.unref();
 
@@ -164,12 +195,13 @@ export function createHistory(
       for (const [device, minutes] of touchedMinutes(readings)) {
         for (const minute of minutes) {
           markPending(device, minute);
+          markTouched(minute, now);
           if (isOver(minute, now)) over.push([device, minute]);
         }
       }
       // Kept on disk until aggregated (by the timer, or before a read that needs them).
       if (journal) await journal.record(over);
-      else if (over.length > 0 || repairPending) await run(false);
+      else if (over.length > 0 || repairPending) await run('over');
     },
     querySeries,
   };
@@ -178,7 +210,7 @@ export function createHistory(
   async function settle(fromMinute: number, toMinute: number): Promise<void> {
     const now = Date.now();
     const due = [...pending.keys()].some((m) => m >= fromMinute && m <= toMinute && isOver(m, now));
-    if (repairPending || due) await run(false);
+    if (repairPending || due) await run('over');
   }
   const reading: HistoryStore = {
     ...aggregates,
@@ -199,7 +231,7 @@ export function createHistory(
     aggregates: reading,
     store: wrapped,
     placementOf,
-    flush: () => run(true),
+    flush: () => run('all'),
     async stop() {
       clearInterval(timer);
       await journal?.close();
