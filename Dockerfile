@@ -18,4 +18,4 @@ ENV SENSEGRID_HOST=0.0.0.0 \
 VOLUME /data
 EXPOSE 1883 8080
 STOPSIGNAL SIGTERM
-CMD ["node", "bin/sensegrid.mjs", "start"]
+CMD ["node", "--max-semi-space-size=64", "bin/sensegrid.mjs", "start"]

@@ -4,6 +4,12 @@ import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
+/**
+ * The node flags the gateway ships with (bin/sensegrid.mjs's first line, `npm start`, the
+ * Dockerfile). Every child gets them, the bare-broker baseline too, so both run alike.
+ */
+export const NODE_FLAGS = ['--max-semi-space-size=64'];
+
 export interface Child {
   process: ChildProcess;
   ready: { mqttPort: number; httpPort?: number };
@@ -12,6 +18,10 @@ export interface Child {
 
 /** Runs a node entry of the repository and waits for its JSON `ready` line. */
 export async function startChild(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Child> {
+  // BENCH_CPU_PROF=<dir> writes a CPU profile of every child into <dir> when it exits.
+  const profile = process.env.BENCH_CPU_PROF;
+  args = [...NODE_FLAGS, ...args];
+  if (profile) args = ['--cpu-prof', `--cpu-prof-dir=${profile}`, ...args];
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { ...process.env, ...env },

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startInfluxd } from '../test/harness/influxd.ts';
-import { startChild, type Child } from './child.ts';
+import { NODE_FLAGS, startChild, type Child } from './child.ts';
 import { RawClient } from './raw-client.ts';
 
 // npm run bench:ingest — the same QoS 1 load into a bare Aedes broker (baseline: its pub/sub
@@ -125,6 +125,7 @@ console.log(
   `machine: ${cpu.length} x ${cpu[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB ` +
     `(${(freemem() / 2 ** 30).toFixed(1)} free), node ${process.version}`,
 );
+console.log(`node flags of every process measured: ${NODE_FLAGS.join(' ')}`);
 console.log(`load: ${READINGS} readings, ${CLIENTS} raw MQTT clients, QoS 1, window ${WINDOW}\n`);
 
 const results: Result[] = [];
