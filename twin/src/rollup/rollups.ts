@@ -1,84 +1,18 @@
 import { addCounts, emptyCounts, type RollupCounts } from './counts.ts';
-import {
-  findMetric,
-  type AlertSeverity,
-  type SensorStatus,
-  ALERT_SEVERITIES,
-} from '../layer-scales.ts';
-import { MetricWindow, type WindowStats } from './metric-window.ts';
+import { type AlertSeverity, type SensorStatus, ALERT_SEVERITIES } from '../layer-scales.ts';
+import { MetricWindow } from './metric-window.ts';
+import { Cell, decrement, increment, snapshotCell, type Tracked } from './rollup-cell.ts';
+import { histogramRange } from './histogram-range.ts';
+import type { LayerRollup, RollupNode, RollupOptions, SensorState } from './rollup-types.ts';
 
-export interface RollupOptions {
-  /** Length of the sliding window of metric stats, in ms. 5 minutes by default. */
-  windowMs?: number;
-  /** Buckets the window slides by. 6 by default (50 s each for 5 minutes). */
-  buckets?: number;
-  /** Histogram bins for the p95 estimate. 32 by default. */
-  bins?: number;
-  /** A sensor turns stale after this many of its usual intervals without a reading. 3 by default. */
-  staleAfterIntervals?: number;
-  /** Never stale sooner than this after the last reading, in ms. 5,000 by default. */
-  minStaleMs?: number;
-  /** The interval assumed until a sensor has sent two readings, in ms. 60,000 by default. */
-  defaultIntervalMs?: number;
-}
-
-export interface MetricStats extends WindowStats {
-  metric: string;
-}
-
-/** The rollup of one node (hierarchy node, grid-system region or building) and one layer. */
-export interface LayerRollup extends RollupCounts {
-  node: string;
-  layer: string;
-  /** Metric stats over the window; empty for nodes kept without stats (buildings). */
-  metrics: MetricStats[];
-}
-
-/** A node a sensor counts towards; `stats: false` keeps counts only (cheaper, for buildings). */
-export interface RollupNode {
-  id: string;
-  stats: boolean;
-}
-
-/** The live state of one sensor as the rollups see it. */
-export interface SensorState {
-  id: string;
-  layer: string;
-  status: SensorStatus;
-  /** Receive time of the last reading, epoch ms. */
-  lastSeen?: number;
-  /** Timestamp of the last reading, epoch ms. */
-  lastTs?: number;
-  /** The sensor's usual time between readings, in ms (a moving average). */
-  intervalMs: number;
-  /** The last value of each metric. */
-  latest: Map<string, number>;
-  /** Open alerts on the sensor by severity, worst first. */
-  openAlerts: RollupCounts['alerts'];
-}
-
-class Cell {
-  sensors = 0;
-  online = 0;
-  stale = 0;
-  offline = 0;
-  readonly alerts: RollupCounts['alerts'] = [0, 0, 0, 0];
-  readonly metrics: Map<string, MetricWindow> | undefined;
-  dirty = false;
-  constructor(
-    readonly node: string,
-    readonly layer: string,
-    stats: boolean,
-  ) {
-    this.metrics = stats ? new Map() : undefined;
-  }
-}
-
-interface Tracked extends SensorState {
-  gaps: number;
-  cells: Cell[];
-  windows: Map<string, MetricWindow[]>;
-}
+export type {
+  LayerRollup,
+  MetricStats,
+  RollupNode,
+  RollupOptions,
+  SensorState,
+} from './rollup-types.ts';
+export { histogramRange } from './histogram-range.ts';
 
 /**
  * Rollups per node and layer, kept up to date one event at a time: a reading touches only
@@ -237,12 +171,12 @@ export class Rollups {
   /** The rollup of a node for one layer, or undefined when no sensor of that layer is there. */
   get(node: string, layer: string): LayerRollup | undefined {
     const cell = this.cells.get(`${node}\u0000${layer}`);
-    return cell ? this.snapshot(cell) : undefined;
+    return cell ? snapshotCell(cell, this.clockBucket) : undefined;
   }
 
   /** Every layer's rollup of a node. */
   layersOf(node: string): LayerRollup[] {
-    return (this.byNode.get(node) ?? []).map((cell) => this.snapshot(cell));
+    return (this.byNode.get(node) ?? []).map((cell) => snapshotCell(cell, this.clockBucket));
   }
 
   /** The counts of a node summed over its layers. */
@@ -263,18 +197,6 @@ export class Rollups {
     this.changedSensors.clear();
     this.changedCells.clear();
     return { sensors, cells };
-  }
-
-  private snapshot(cell: Cell): LayerRollup {
-    const metrics: MetricStats[] = [];
-    if (cell.metrics) {
-      for (const [metric, window] of cell.metrics) {
-        const stats = window.stats(this.clockBucket);
-        if (stats) metrics.push({ metric, ...stats });
-      }
-    }
-    const { node, layer, sensors, online, stale, offline } = cell;
-    return { node, layer, sensors, online, stale, offline, alerts: [...cell.alerts], metrics };
   }
 
   private cell(node: string, layer: string, stats: boolean): Cell {
@@ -343,28 +265,4 @@ export class Rollups {
     cell.dirty = true;
     this.changedCells.add(cell);
   }
-}
-
-function increment(cell: Cell, status: SensorStatus): void {
-  if (status === 'online') cell.online++;
-  else if (status === 'stale') cell.stale++;
-  else cell.offline++;
-}
-
-function decrement(cell: Cell, status: SensorStatus): void {
-  if (status === 'online') cell.online--;
-  else if (status === 'stale') cell.stale--;
-  else cell.offline--;
-}
-
-/** The histogram range of a metric: around its normal range, or around its first value. */
-export function histogramRange(metric: string, first: number): [number, number] {
-  const spec = findMetric(metric);
-  if (spec) {
-    const [lo, hi] = spec.normal;
-    const span = hi - lo || 1;
-    return [Math.max(spec.physical[0], lo - span), Math.min(spec.physical[1], hi + 2 * span)];
-  }
-  const span = Math.abs(first) + 1;
-  return [first - span, first + 3 * span];
 }
