@@ -1,21 +1,22 @@
-import type { Feature, FeatureCollection, Point, Polygon } from 'geojson';
+import type { Point } from 'geojson';
 import { layerOfKind } from '../layers.ts';
 import { isDeviceId } from '../reading.ts';
-import { createProjection, type Projection } from '../geo/projection.ts';
+import { createProjection } from '../geo/projection.ts';
 import { bboxOfPolygon, round7 } from '../geo/polygon.ts';
-import { polygonProblem, positionProblem } from '../geo/validate.ts';
+import { positionProblem } from '../geo/validate.ts';
 import { createCityIndex } from './city-index.ts';
+import { emptyCollection, features, idOf, polygonOf } from './city-import-features.ts';
 import type { GridSystem } from './grid-system.ts';
 import {
   NODE_LEVELS,
   OPERATIONS_SYSTEM,
-  type Building,
   type CityModel,
   type CityNode,
   type CitySensor,
   type NodeLevel,
   type SensorSite,
 } from './model.ts';
+import { orientedBox } from './oriented-box.ts';
 
 /** A real city as GeoJSON feature collections, in lon/lat degrees. */
 export interface CityGeoJson {
@@ -217,95 +218,6 @@ export function importCity(input: CityGeoJson): CityModel {
   return partial;
 }
 
-const emptyCollection: FeatureCollection = { type: 'FeatureCollection', features: [] };
-
-function* features(part: string, value: unknown, problems: string[]): Generator<[string, Feature]> {
-  const fc = value as FeatureCollection | undefined;
-  if (!fc || fc.type !== 'FeatureCollection' || !Array.isArray(fc.features)) {
-    problems.push(
-      `${part}: must be a GeoJSON FeatureCollection ({"type":"FeatureCollection","features":[...]})`,
-    );
-    return;
-  }
-  for (const [i, feature] of fc.features.entries()) {
-    const where = `${part}.features[${i}]${typeof feature?.properties?.id === 'string' ? ` ("${feature.properties.id}")` : ''}`;
-    if (!feature || feature.type !== 'Feature')
-      problems.push(`${where}: must be a GeoJSON Feature`);
-    else yield [where, feature];
-  }
-}
-
-function polygonOf(where: string, feature: Feature, problems: string[]): Polygon | undefined {
-  const geometry = feature.geometry;
-  if (geometry?.type !== 'Polygon') {
-    problems.push(
-      `${where}: geometry must be a Polygon (got ${geometry?.type ?? 'none'}${geometry?.type === 'MultiPolygon' ? '; split it into one feature per polygon' : ''})`,
-    );
-    return undefined;
-  }
-  const problem = polygonProblem(geometry.coordinates);
-  if (problem) {
-    problems.push(`${where}: ${problem}`);
-    return undefined;
-  }
-  return geometry;
-}
-
-function idOf(
-  where: string,
-  id: unknown,
-  ids: Set<string>,
-  problems: string[],
-): string | undefined {
-  if (typeof id !== 'string' || id.length === 0) {
-    problems.push(`${where}: properties.id must be a non-empty string`);
-    return undefined;
-  }
-  if (ids.has(id)) {
-    problems.push(
-      `${where}: id "${id}" is used twice; region ids are unique across all grid systems`,
-    );
-    return undefined;
-  }
-  ids.add(id);
-  return id;
-}
-
 function sortByLevel(nodes: CityNode[]): CityNode[] {
   return [...nodes].sort((a, b) => NODE_LEVELS.indexOf(a.level) - NODE_LEVELS.indexOf(b.level));
-}
-
-/** The footprint as an oriented box: aligned with its longest edge, spanning all its corners. */
-function orientedBox(
-  polygon: Polygon,
-  projection: Projection,
-): Omit<Building, 'id' | 'grid' | 'heightM'> {
-  const ring = (polygon.coordinates[0] ?? []).map(([lon, lat]) => projection.toLocal(lon!, lat!));
-  let angle = 0;
-  let longest = -1;
-  for (let i = 0; i + 1 < ring.length; i++) {
-    const [ax, ay] = ring[i]!;
-    const [bx, by] = ring[i + 1]!;
-    const length = Math.hypot(bx - ax, by - ay);
-    if (length > longest) {
-      longest = length;
-      angle = Math.atan2(by - ay, bx - ax);
-    }
-  }
-  const [c, s] = [Math.cos(angle), Math.sin(angle)];
-  let [u0, u1, v0, v1] = [Infinity, -Infinity, Infinity, -Infinity];
-  for (const [x, y] of ring) {
-    const u = x * c + y * s;
-    const v = -x * s + y * c;
-    [u0, u1, v0, v1] = [Math.min(u0, u), Math.max(u1, u), Math.min(v0, v), Math.max(v1, v)];
-  }
-  const [uc, vc] = [(u0 + u1) / 2, (v0 + v1) / 2];
-  const r1 = (v: number) => Math.round(v * 10) / 10;
-  return {
-    x: r1(uc * c - vc * s),
-    y: r1(uc * s + vc * c),
-    widthM: r1(u1 - u0),
-    depthM: r1(v1 - v0),
-    angleRad: Math.round(angle * 1e4) / 1e4,
-  };
 }
