@@ -1,7 +1,8 @@
 import { promises as fs } from 'node:fs';
 import type { PlacedReading } from '@sensegrid/twin';
-import { SensegridError } from '../errors.ts';
-import { decodePayload, encodeRecord, parseRecords } from './wal-format.ts';
+import { walClosedError, walWriteFailedError } from './wal-errors.ts';
+import { decodePayload, encodeRecord } from './wal-format.ts';
+import { WalMemory } from './wal-memory.ts';
 import {
   readCheckpoint,
   recoverSegments,
@@ -9,53 +10,10 @@ import {
   writeCheckpoint,
   type Segment,
 } from './wal-segments.ts';
+import { readingsAfterCheckpoint, readSegmentRecords } from './wal-spill.ts';
+import type { Blocked, Pending, WalBatch, WalOptions, WalStats } from './wal-types.ts';
 
-export interface WalOptions {
-  dir: string;
-  /** Bytes on disk (not yet in the store) past which appends wait. */
-  maxBytes: number;
-  /** A segment file is sealed and a new one started past this size. */
-  segmentBytes: number;
-  /** Payload bytes kept in memory for the store writer; past this it reads back from disk. */
-  memoryBytes: number;
-  /** Told when appends start waiting for space (true) and when they flow again (false). */
-  onFullChange?: (full: boolean) => void;
-}
-
-/** Readings taken from the log for the store, up to and including `lastLsn`. */
-export interface WalBatch {
-  readings: PlacedReading[];
-  lastLsn: number;
-}
-
-export interface WalStats {
-  /** Readings in the log that the store has not confirmed. */
-  pendingReadings: number;
-  /** Bytes of segment files on disk. */
-  bytes: number;
-  maxBytes: number;
-  segments: number;
-  /** Appends waiting for space (back-pressure). */
-  waitingAppends: number;
-  checkpointLsn: number;
-  lastLsn: number;
-  /** fsyncs so far: far fewer than appends when many publish at once (group commit). */
-  syncs: number;
-}
-
-interface Pending {
-  record: Buffer;
-  lsn: number;
-  readings: readonly PlacedReading[];
-  resolve: () => void;
-  reject: (error: Error) => void;
-}
-
-interface Blocked {
-  readings: readonly PlacedReading[];
-  resolve: () => void;
-  reject: (error: Error) => void;
-}
+export type { WalBatch, WalOptions, WalStats } from './wal-types.ts';
 
 type Handle = fs.FileHandle;
 
@@ -77,9 +35,7 @@ export class WriteAheadLog {
   private syncs = 0;
   private closed = false;
   /** Records in memory for the writer, oldest first. */
-  private memory: { lsn: number; readings: readonly PlacedReading[]; bytes: number }[] = [];
-  private memoryHead = 0;
-  private memoryBytes = 0;
+  private readonly memory = new WalMemory();
   /** While set, the writer reads from disk from here: memory was full, or after recovery. */
   private spill: { segment: number; offset: number } | undefined;
   private dataWaiters: (() => void)[] = [];
@@ -113,7 +69,7 @@ export class WriteAheadLog {
 
   /** Durably appends one publish's readings; resolves after fsync. Waits while the log is full. */
   append(readings: readonly PlacedReading[]): Promise<void> {
-    if (this.closed) return Promise.reject(closedError());
+    if (this.closed) return Promise.reject(walClosedError());
     return new Promise<void>((resolve, reject) => {
       if (this.blocked.length > 0 || this.bytes >= this.options.maxBytes) {
         this.blocked.push({ readings, resolve, reject });
@@ -171,20 +127,15 @@ export class WriteAheadLog {
     this.pendingReadings += count;
     this.segments[this.segments.length - 1]!.pendingReadings += count;
     const bytes = pending.record.length;
-    if (!this.spill && this.memoryBytes + bytes <= this.options.memoryBytes) {
+    if (!this.spill && this.memory.bytes + bytes <= this.options.memoryBytes) {
       this.memory.push({ lsn: pending.lsn, readings: pending.readings, bytes });
-      this.memoryBytes += bytes;
     } else if (!this.spill) {
       this.spill = { segment: this.segments.length - 1, offset };
     }
   }
 
   private fail(batch: Pending[], error: Error): void {
-    const wrapped = new SensegridError(
-      'SENSEGRID_WAL_WRITE_FAILED',
-      `could not write the write-ahead log in ${this.options.dir}: ${error.message}.`,
-      'Check that the data folder is writable and the disk is not full.',
-    );
+    const wrapped = walWriteFailedError(this.options.dir, error);
     for (const pending of batch) {
       this.bytes -= pending.record.length;
       pending.reject(wrapped);
@@ -207,17 +158,12 @@ export class WriteAheadLog {
     const readings: PlacedReading[] = [];
     let lastLsn = -1;
     while (readings.length < maxReadings) {
-      if (this.memoryHead < this.memory.length) {
-        const next = this.memory[this.memoryHead]!;
+      const next = this.memory.peek();
+      if (next) {
         if (readings.length > 0 && readings.length + next.readings.length > maxReadings) break;
-        this.memory[this.memoryHead++] = undefined as never;
-        this.memoryBytes -= next.bytes;
+        this.memory.drop();
         for (const reading of next.readings) readings.push(reading);
         lastLsn = next.lsn;
-        if (this.memoryHead > 1024 && this.memoryHead * 2 > this.memory.length) {
-          this.memory = this.memory.slice(this.memoryHead);
-          this.memoryHead = 0;
-        }
       } else if (this.spill) {
         const read = await this.readSpilled(maxReadings - readings.length, readings.length === 0);
         if (!read) break;
@@ -239,28 +185,14 @@ export class WriteAheadLog {
       this.spill = undefined; // caught up with the durable head: back to memory
       return undefined;
     }
-    const length = Math.min(segment.size - spill.offset, 8 * 1024 * 1024);
-    const chunk = Buffer.alloc(length);
-    const file = await fs.open(segment.path, 'r');
-    try {
-      await file.read(chunk, 0, length, spill.offset);
-    } finally {
-      await file.close();
-    }
-    const { records } = parseRecords(chunk, spill.offset);
-    const readings: PlacedReading[] = [];
-    let lastLsn = -1;
-    let offset = spill.offset;
-    for (const record of records) {
-      if (record.lsn > this.checkpoint) {
-        if (readings.length + record.count > maxReadings && !(first && readings.length === 0)) {
-          break;
-        }
-        for (const reading of decodePayload(record.payload)) readings.push(reading);
-        lastLsn = record.lsn;
-      }
-      offset = record.offset + record.bytes;
-    }
+    const records = await readSegmentRecords(segment, spill.offset);
+    const { readings, lastLsn, offset } = readingsAfterCheckpoint(
+      records,
+      spill.offset,
+      this.checkpoint,
+      maxReadings,
+      first,
+    );
     this.spill = { segment: spill.segment, offset };
     if (lastLsn < 0)
       return offset > spill.offset ? this.readSpilled(maxReadings, first) : undefined;
@@ -279,7 +211,7 @@ export class WriteAheadLog {
 
   /** Resolves when there may be something to take. */
   waitForData(): Promise<void> {
-    if (this.memoryHead < this.memory.length || this.spill) return Promise.resolve();
+    if (this.memory.hasRecords || this.spill) return Promise.resolve();
     return new Promise((resolve) => this.dataWaiters.push(resolve));
   }
 
@@ -343,17 +275,9 @@ export class WriteAheadLog {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    for (const blocked of this.blocked.splice(0)) blocked.reject(closedError());
+    for (const blocked of this.blocked.splice(0)) blocked.reject(walClosedError());
     while (this.flushing) await new Promise((resolve) => setImmediate(resolve));
     await this.handle.close();
     this.wakeWaiters();
   }
-}
-
-function closedError(): SensegridError {
-  return new SensegridError(
-    'SENSEGRID_WAL_CLOSED',
-    'the gateway is shutting down.',
-    'Retry later.',
-  );
 }
