@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { duration } from './duration.ts';
 import { SensegridError } from './errors.ts';
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -57,14 +58,21 @@ export const configSchema = z.object({
   /** Viewer access to the API and the console without signing in. */
   openConsole: flag.default(false),
   /** How long a console or API sign-in token is valid: `12h`, `30m`, `90s` or milliseconds. */
-  tokenTtlMs: z
-    .union([
-      z.number(),
-      z.string().regex(/^\d+(ms|s|m|h|d)?$/, 'use a duration like 12h, 30m or 90s'),
-    ])
-    .transform(durationMs)
+  tokenTtlMs: duration
     .pipe(z.number().int().min(1000, 'tokens must live at least 1s'))
     .default(12 * 3600_000),
+  /**
+   * Closed alerts whose last change is older than this are deleted with their audit trails,
+   * at start and hourly: `90d`, `12h`, `30m` or milliseconds; 0 keeps every alert.
+   */
+  alertsRetentionMs: duration
+    .pipe(
+      z
+        .number()
+        .int()
+        .refine((ms) => ms === 0 || ms >= 60_000, 'use 0 to keep every alert, or at least 1m'),
+    )
+    .default(90 * 86_400_000),
   /** The write-ahead log never grows past this; when full, publishes wait (back-pressure). */
   walMaxBytes: bytes.default(1024 * 1024 * 1024),
   /** Size at which the write-ahead log starts a new segment file. */
@@ -103,13 +111,6 @@ export const configSchema = z.object({
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
-function durationMs(value: number | string): number {
-  if (typeof value === 'number') return value;
-  const [, amount, unit] = /^(\d+)(ms|s|m|h|d)?$/.exec(value)!;
-  const unitMs = { ms: 1, s: 1000, m: 60_000, h: 3600_000, d: 86_400_000 }[unit ?? 'ms'];
-  return Number(amount) * unitMs!;
-}
-
 export type ConfigInput = z.input<typeof configSchema>;
 export type Config = Readonly<
   Omit<z.output<typeof configSchema>, 'store'> & {
@@ -134,6 +135,7 @@ export const SETTING_NAMES: Record<keyof ConfigInput, { flag: string; env: strin
   alertRules: { flag: '--alert-rules', env: 'SENSEGRID_ALERT_RULES' },
   openConsole: { flag: '--open-console', env: 'SENSEGRID_OPEN_CONSOLE' },
   tokenTtlMs: { flag: '--token-ttl', env: 'SENSEGRID_TOKEN_TTL' },
+  alertsRetentionMs: { flag: '--alerts-retention', env: 'SENSEGRID_ALERTS_RETENTION' },
   sessions: { flag: '--sessions', env: 'SENSEGRID_SESSIONS' },
   sessionQueueMax: { flag: '--session-queue-max', env: 'SENSEGRID_SESSION_QUEUE_MAX' },
   sessionQueueMaxBytes: {

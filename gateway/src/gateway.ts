@@ -223,6 +223,7 @@ export function buildGateway(config: Config, deps: GatewayDeps = {}): Gateway {
     alerts = startGatewayAlerts({
       dataDir: config.dataDir,
       rules: alertRules,
+      retentionMs: config.alertsRetentionMs,
       twin: twin.state,
       store,
       metrics,

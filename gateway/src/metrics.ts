@@ -134,6 +134,11 @@ export function createMetrics() {
       labelNames: ['severity'],
       registers: [registry],
     }),
+    alertsPruned: new Counter({
+      name: 'sensegrid_alerts_pruned_total',
+      help: 'Closed alerts deleted with their audit trails for being older than --alerts-retention',
+      registers: [registry],
+    }),
     readingsStored: new Counter({
       name: 'sensegrid_readings_stored_total',
       help: 'Readings confirmed by the store',

@@ -24,6 +24,8 @@ export interface AlertDb {
   /** Writes the changes and the book's state in one transaction. */
   save(changes: readonly AlertChange[], state: BookState): void;
   load(): { alerts: Alert[]; state: BookState };
+  /** Deletes alerts with their members, timelines and audit trails, in one transaction. */
+  remove(ids: readonly string[]): void;
   close(): void;
 }
 
@@ -60,6 +62,9 @@ export function openAlertDb(path: string): AlertDb {
   const setMeta = db.prepare('INSERT OR REPLACE INTO alert_meta (key, value) VALUES (?, ?)');
   const clearMutes = db.prepare('DELETE FROM alert_mutes');
   const addMute = db.prepare('INSERT INTO alert_mutes (key, until) VALUES (?, ?)');
+  const removeAlert = ['alerts', 'alert_members', 'alert_timeline', 'alert_audit'].map((table) =>
+    db.prepare(`DELETE FROM ${table} WHERE ${table === 'alerts' ? 'id' : 'alert_id'} = ?`),
+  );
 
   const save = db.transaction((changes: readonly AlertChange[], state: BookState) => {
     const written = new Set<string>();
@@ -82,6 +87,9 @@ export function openAlertDb(path: string): AlertDb {
     setMeta.run('wallClockMs', String(state.wallClockMs));
     clearMutes.run();
     for (const [key, until] of state.mutes) addMute.run(key, until);
+  });
+  const remove = db.transaction((ids: readonly string[]) => {
+    for (const id of ids) for (const statement of removeAlert) statement.run(id);
   });
 
   return {
@@ -146,6 +154,7 @@ export function openAlertDb(path: string): AlertDb {
         },
       };
     },
+    remove: (ids) => remove(ids),
     close: () => db.close(),
   };
 }

@@ -15,6 +15,7 @@ import { needsEscalation } from './workflow.ts';
 import { AlertRollups } from './alert-rollups.ts';
 import { createPointWriter, pointOf, type PointWriter } from './point-writer.ts';
 import { filterAlerts, type AlertFilter, stateAt } from './alert-query.ts';
+import { expiredAlertIds } from './alert-retention.ts';
 
 /** The MQTT topic every alert change is published on, as `{ "alert": AlertSummary }`. */
 export const ALERTS_TOPIC = '$twin/alerts';
@@ -223,6 +224,19 @@ export class AlertLoop {
       'alert escalated: step overdue',
     );
     return { alert: result.alert, before, audit: [result.entry], at };
+  }
+
+  /**
+   * Deletes the closed alerts last changed before `beforeMs`, with their members, timelines
+   * and audit trails; open ones stay however old. Returns the ids deleted.
+   */
+  prune(beforeMs: number): string[] {
+    this.commit([]);
+    const ids = expiredAlertIds(this.book.alerts.values(), beforeMs);
+    if (ids.length === 0) return ids;
+    this.db.remove(ids);
+    for (const id of ids) this.book.forget(id);
+    return ids;
   }
 
   evaluation(by: EvaluationGrouping, from?: number, to?: number) {

@@ -6,6 +6,7 @@ import type { Metrics } from '../metrics.ts';
 import type { ReadingStore } from '../store/port.ts';
 import type { TwinState } from '../twin-state/twin-state.ts';
 import { AlertLoop } from './alert-loop.ts';
+import { startAlertRetention } from './alert-retention.ts';
 import { builtInRules, loadAlertRules, type AlertRules } from './rules.ts';
 import type { SignalSink } from './signal.ts';
 
@@ -17,6 +18,8 @@ export function alertRulesFor(path: string | undefined): AlertRules {
 export interface GatewayAlertsOptions {
   dataDir: string;
   rules: AlertRules;
+  /** Closed alerts are deleted this long after their last change (ms); 0 keeps them all. */
+  retentionMs: number;
   twin: TwinState;
   store: ReadingStore;
   metrics: Metrics;
@@ -27,19 +30,27 @@ export interface GatewayAlertsOptions {
 
 /**
  * The alert loop as the gateway runs it: `<dataDir>/alerts.db`, fed by the signal hub, its
- * signal clock moved on by the readings' own times, points to the store.
+ * signal clock moved on by the readings' own times, points to the store, closed alerts pruned
+ * to the retention.
  */
 export function startGatewayAlerts(options: GatewayAlertsOptions): {
   loop: AlertLoop;
   stop(): Promise<void>;
 } {
+  const log = options.log.child({ component: 'alerts' });
   const loop = new AlertLoop({
     dbPath: join(options.dataDir, 'alerts.db'),
     rules: options.rules,
     twin: options.twin,
-    log: options.log.child({ component: 'alerts' }),
+    log,
     metrics: options.metrics,
     store: options.store,
+  });
+  const retention = startAlertRetention({
+    loop,
+    retentionMs: options.retentionMs,
+    log,
+    counter: options.metrics.alertsPruned,
   });
   const offSignals = options.signals.onSignal(loop.onSignal);
   const offReadings = options.ingest.onReadings((readings) => {
@@ -51,6 +62,7 @@ export function startGatewayAlerts(options: GatewayAlertsOptions): {
   return {
     loop,
     async stop() {
+      retention.stop();
       offSignals();
       offReadings();
       await loop.close();

@@ -161,6 +161,14 @@ export class IncidentBook {
     return result;
   }
 
+  /** Drops a closed alert (past the retention); an open one is never dropped. */
+  forget(id: string): void {
+    const alert = this.alerts.get(id);
+    if (!alert || isOpenState(alert.state)) return;
+    this.alerts.delete(id);
+    this.stats.delete(id);
+  }
+
   /** Whether signals at this place, layer and kind are muted at signal time `tsMs`. */
   isMuted(placeId: string, layer: string, kind: string, tsMs: number): boolean {
     const until = this.state.mutes.get(`${correlationKey(placeId, layer)}\u0000${kind}`);
