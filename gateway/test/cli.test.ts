@@ -85,3 +85,19 @@ describe('sensegrid start', () => {
     expect(gateway.stderr()).toContain('--help');
   });
 });
+
+describe('sensegrid demo', () => {
+  it('stops cleanly on a SIGTERM that arrives while its fleet is still starting', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'sensegrid-demo-'));
+    dirs.push(dataDir);
+    const demo = run(['demo', '--mqtt-port=0', '--http-port=0', '--devices=2000'], {
+      SENSEGRID_DATA_DIR: dataDir,
+    });
+    await demo.ready;
+    // Two thousand simulated devices take a while to connect: the signal comes before that.
+    demo.child.kill('SIGTERM');
+    expect(await demo.exited).toBe(0);
+    expect(demo.lines.some((line) => line.msg === 'shutting down')).toBe(true);
+    expect(demo.lines.at(-1)).toMatchObject({ msg: 'stopped' });
+  }, 60_000);
+});

@@ -43,6 +43,17 @@ export async function runGatewayCommand(
   if (command === 'demo' && input.openConsole === undefined) input.openConsole = true;
   const config = parseConfig(input);
   const demo = command === 'demo' ? parseDemoFlags(extra) : undefined;
+  // Listening from here on, a signal during start-up (the demo fleet takes a while) still
+  // stops everything cleanly once it is up.
+  const stopping = new AbortController();
+  const stopRequested = new Promise<void>((resolve) => {
+    const request = () => {
+      stopping.abort();
+      resolve();
+    };
+    process.once('SIGINT', request);
+    process.once('SIGTERM', request);
+  });
   const log = createLogger(config.logLevel);
   // The demo's twin holds exactly the simulated devices, placed where they belong.
   const city =
@@ -73,18 +84,17 @@ export async function runGatewayCommand(
       intervalMs: demo.intervalMs,
       seed: demo.seed,
       qos: 1,
+      signal: stopping.signal,
     });
-    log.info(
-      { devices: demo.devices, intervalMs: demo.intervalMs, console: url },
-      'demo city publishing',
-    );
+    if (!stopping.signal.aborted)
+      log.info(
+        { devices: demo.devices, intervalMs: demo.intervalMs, console: url },
+        'demo city publishing',
+      );
   }
 
   const progress = reportProgress(gateway, log, PROGRESS_INTERVAL_MS);
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
+  await stopRequested;
   clearInterval(progress);
   log.info('shutting down');
   await fleet?.stop();
