@@ -1,99 +1,22 @@
-import type { MqttClient } from 'mqtt';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AlertSummary } from '../src/alerts/summary.ts';
-import { T0, findingOf, sensorsIn, testCity, testTwin } from '../src/alerts/test-city.ts';
-import { connectClient, startGateway, type RunningGateway } from './gateway-harness.ts';
+import { T0, findingOf } from '../src/alerts/test-city.ts';
+import { startGateway, type RunningGateway } from './gateway-harness.ts';
 import { signIn, type SignedIn } from './harness/sign-in.ts';
+import {
+  call,
+  city,
+  published,
+  running,
+  start,
+  useAlertApiGateway,
+  users,
+  water,
+} from './alerts-api-gateway.ts';
 
-const city = testCity();
-const twin = testTwin();
-const water = sensorsIn(twin, 'd02', 'water');
-const traffic = sensorsIn(twin, 'd04', 'traffic');
-
-let running: RunningGateway;
-const users: Record<'viewer' | 'operator' | 'dispatcher' | 'admin', SignedIn> = {} as never;
-let consoleClient: MqttClient | undefined;
-const published: AlertSummary[] = [];
-
-/** Signal times near now, so SLA deadlines are not long past. */
-const start = Date.now() - 60_000;
-
-async function call(
-  method: 'GET' | 'POST',
-  path: string,
-  user?: SignedIn,
-  body?: unknown,
-): Promise<{ status: number; body: Record<string, unknown> }> {
-  const response = await fetch(`${running.httpUrl}${path}`, {
-    method,
-    headers: {
-      ...(user?.headers ?? {}),
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-}
-
-beforeAll(async () => {
-  running = await startGateway({ openConsole: false }, { city });
-  for (const role of ['viewer', 'operator', 'dispatcher', 'admin'] as const)
-    users[role] = await signIn(running, role);
-  consoleClient = await connectClient(`${running.httpUrl.replace('http', 'ws')}/mqtt`, {
-    clientId: 'console-alerts-api-test',
-    username: users.viewer.name,
-    password: users.viewer.token,
-  });
-  consoleClient.on('message', (topic, payload) => {
-    if (topic === '$twin/alerts')
-      published.push((JSON.parse(payload.toString()) as { alert: AlertSummary }).alert);
-  });
-  await consoleClient.subscribeAsync('$twin/alerts');
-  const { raise } = running.gateway.signals;
-  water
-    .slice(0, 4)
-    .forEach((d, i) => raise(findingOf(d, 'water', start + i * 1000, { metric: 'pressure_bar' })));
-  raise(findingOf(traffic[0]!, 'traffic', start + 5000, { metric: 'speed_kmh' }));
-}, 60_000);
-
-afterAll(async () => {
-  await consoleClient?.endAsync(true);
-  await running?.dispose();
-});
+useAlertApiGateway();
 
 describe('the alert API', () => {
-  it('refuses requests without a token with 401', async () => {
-    expect(await call('GET', '/api/alerts')).toMatchObject({
-      status: 401,
-      body: { error: 'SENSEGRID_UNAUTHENTICATED' },
-    });
-    expect(await call('POST', '/api/alerts/inc-000001/dispatch', undefined, {})).toMatchObject({
-      status: 401,
-    });
-    // The API's description is open to all.
-    expect((await call('GET', '/api/openapi.json')).status).toBe(200);
-  });
-
-  it('lets a guest of an open console look at alerts but not act on them', async () => {
-    const open = await startGateway({ openConsole: true }, { city });
-    try {
-      const device = sensorsIn(testTwin(), 'd02', 'water')[0]!;
-      open.gateway.signals.raise(findingOf(device, 'water', T0, { metric: 'pressure_bar' }));
-      const list = await fetch(`${open.httpUrl}/api/alerts`);
-      expect(list.status).toBe(200);
-      const [alert] = ((await list.json()) as { alerts: AlertSummary[] }).alerts;
-      const act = await fetch(`${open.httpUrl}/api/alerts/${alert!.id}/dispatch`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: '{}',
-      });
-      expect(act.status).toBe(401);
-      expect(((await act.json()) as { message: string }).message).toMatch(/sign/i);
-    } finally {
-      await open.dispose();
-    }
-  });
-
   it('lists alerts newest first to a viewer, with filters', async () => {
     const all = await call('GET', '/api/alerts', users.viewer);
     expect(all.status).toBe(200);
@@ -114,26 +37,6 @@ describe('the alert API', () => {
       status: 400,
       body: { error: 'SENSEGRID_BAD_REQUEST' },
     });
-  });
-
-  it('answers 403 to a viewer dispatching and 409 to resolving a discovered alert', async () => {
-    expect(await call('POST', '/api/alerts/inc-000001/dispatch', users.viewer, {})).toMatchObject({
-      status: 403,
-      body: { error: 'SENSEGRID_FORBIDDEN' },
-    });
-    const conflict = await call('POST', '/api/alerts/inc-000001/resolve', users.operator, {});
-    expect(conflict).toMatchObject({
-      status: 409,
-      body: { error: 'SENSEGRID_INVALID_TRANSITION' },
-    });
-    expect(conflict.body.message).toMatch(/discovered cannot be resolved/);
-    expect(await call('POST', '/api/alerts/inc-999999/accept', users.operator, {})).toMatchObject({
-      status: 404,
-    });
-    // Refusals changed nothing.
-    const detail = await call('GET', '/api/alerts/inc-000001', users.viewer);
-    expect(detail.body).toMatchObject({ state: 'discovered' });
-    expect(detail.body.audit).toHaveLength(1);
   });
 
   it('runs the loop through the API, audits each step and figures the evaluation', async () => {
@@ -205,43 +108,6 @@ describe('the alert API', () => {
     expect(published.filter((a) => a.id === 'inc-000001').map((a) => a.state)).toEqual(
       expect.arrayContaining(['discovered', 'dispatched', 'in_progress', 'resolved', 'evaluated']),
     );
-  });
-
-  it('serves an OpenAPI document of the alert routes and the existing ones', async () => {
-    const doc = (await call('GET', '/api/openapi.json', users.viewer)).body as {
-      openapi: string;
-      paths: Record<string, Record<string, { parameters?: { name: string; in: string }[] }>>;
-      components: { schemas: Record<string, unknown> };
-    };
-    expect(doc.openapi).toMatch(/^3\./);
-    const documented = [
-      '/api/health',
-      '/metrics',
-      '/api/devices',
-      '/api/series',
-      '/api/findings',
-      '/api/regions',
-      '/api/layers',
-      '/api/city',
-      '/api/sensors',
-      '/api/alerts',
-      '/api/alerts/{id}',
-      '/api/alerts/{id}/dispatch',
-      '/api/evaluation',
-    ];
-    for (const path of documented) expect(doc.paths, path).toHaveProperty([path]);
-    // Every path parameter is declared, and every reference resolves.
-    for (const [path, operations] of Object.entries(doc.paths)) {
-      const names = [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
-      for (const [method, operation] of Object.entries(operations)) {
-        const declared = (operation.parameters ?? [])
-          .filter((p) => p.in === 'path')
-          .map((p) => p.name);
-        expect(declared, `${method} ${path}`).toEqual(names);
-      }
-    }
-    for (const [, name] of JSON.stringify(doc).matchAll(/"#\/components\/schemas\/(\w+)"/g))
-      expect(doc.components.schemas).toHaveProperty([name!]);
   });
 
   it('writes every change to the store as a point of the alerts measurement', async () => {
