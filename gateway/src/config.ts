@@ -55,6 +55,8 @@ export const configSchema = z.object({
   allowAnonymous: flag.default(false),
   /** Alert routing rules (YAML or JSON): departments, auto-dispatch, SLAs; built-in rules otherwise. */
   alertRules: z.string().min(1).optional(),
+  /** Thresholds of the traffic monitor (YAML or JSON); its built-in ones otherwise. */
+  trafficRules: z.string().min(1).optional(),
   /** Viewer access to the API and the console without signing in. */
   openConsole: flag.default(false),
   /** How long a console or API sign-in token is valid: `12h`, `30m`, `90s` or milliseconds. */
@@ -133,6 +135,7 @@ export const SETTING_NAMES: Record<keyof ConfigInput, { flag: string; env: strin
   dataDir: { flag: '--data-dir', env: 'SENSEGRID_DATA_DIR' },
   allowAnonymous: { flag: '--allow-anonymous', env: 'SENSEGRID_ALLOW_ANONYMOUS' },
   alertRules: { flag: '--alert-rules', env: 'SENSEGRID_ALERT_RULES' },
+  trafficRules: { flag: '--traffic-rules', env: 'SENSEGRID_TRAFFIC_RULES' },
   openConsole: { flag: '--open-console', env: 'SENSEGRID_OPEN_CONSOLE' },
   tokenTtlMs: { flag: '--token-ttl', env: 'SENSEGRID_TOKEN_TTL' },
   alertsRetentionMs: { flag: '--alerts-retention', env: 'SENSEGRID_ALERTS_RETENTION' },

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
 const DURATION = /^(\d+)(ms|s|m|h|d)?$/;
+const USE_DURATION = 'use a duration like 12h, 30m or 90s';
 const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3600_000, d: 86_400_000 } as const;
 
 /** Milliseconds of `90d`, `12h`, `30m`, `90s`, `250ms`, or of a bare number (milliseconds). */
@@ -15,5 +16,5 @@ export function durationMs(value: number | string): number {
  * are milliseconds). Bounds go in a `.pipe(z.number()...)` after it.
  */
 export const duration = z
-  .union([z.number(), z.string().regex(DURATION, 'use a duration like 12h, 30m or 90s')])
+  .union([z.number(), z.string().regex(DURATION, USE_DURATION)], { error: USE_DURATION })
   .transform(durationMs);

@@ -15,6 +15,7 @@ import { ConnectionGuard } from './guard/connection-guard.ts';
 import { watchTraffic } from './guard/traffic-monitor-setup.ts';
 import type { TrafficMonitor } from './guard/traffic-monitor.ts';
 import type { TrafficOptions } from './guard/traffic/options.ts';
+import { loadTrafficRules } from './guard/traffic/rules-file.ts';
 import { createFindings, type Findings } from './detect/findings.ts';
 import { createGuard } from './guard/guard.ts';
 import { createIngest, type Ingest } from './ingest/ingest.ts';
@@ -44,7 +45,7 @@ export interface GatewayDeps {
   city?: CityModel;
   /** The built console to serve at /. */
   consoleDir?: string;
-  /** Thresholds of the traffic monitor; its defaults otherwise. */
+  /** Thresholds of the traffic monitor, over those of `--traffic-rules` and the defaults. */
   traffic?: Partial<TrafficOptions>;
 }
 
@@ -116,6 +117,8 @@ export function buildGateway(config: Config, deps: GatewayDeps = {}): Gateway {
   let auth: Auth | undefined;
 
   const alertRules = alertRulesFor(config.alertRules);
+  // Checked now, like the alert rules: a bad file stops the start.
+  const trafficRules = config.trafficRules ? loadTrafficRules(config.trafficRules) : {};
   let alerts: ReturnType<typeof startGatewayAlerts> | undefined;
   const signalSinks = new Set<SignalSink>();
   const signals = {
@@ -163,7 +166,7 @@ export function buildGateway(config: Config, deps: GatewayDeps = {}): Gateway {
     raise: (signal) => signals.raise(signal),
     counter: metrics.trafficFindings,
     log: log.child({ component: 'traffic' }),
-    options: deps.traffic,
+    options: { ...trafficRules, ...deps.traffic },
   });
   const limiter = new DeviceRateLimiter({
     messagesPerSecond: config.deviceMessagesPerSec,

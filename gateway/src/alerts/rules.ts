@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { ALERT_SEVERITIES, LAYERS, type AlertSeverity } from '@sensegrid/twin';
-import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { SensegridError } from '../errors.ts';
+import { parseLinedDocument } from '../yaml-lines.ts';
 
 /** Deadlines of one severity, each counted from the incident's first finding. */
 export interface SlaSteps {
@@ -148,28 +148,10 @@ export function loadAlertRules(path: string): AlertRules {
 
 /** Parses rules from text; `source` names the file in errors. */
 export function parseAlertRules(text: string, source = 'alert rules'): AlertRules {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
-  if (doc.errors.length > 0) {
-    throw rulesError(
-      source,
-      doc.errors.map((e) => `line ${lines.linePos(e.pos[0]).line}: ${e.message.split('\n')[0]}`),
-    );
-  }
-  const lineOf = (path: readonly PropertyKey[]): string => {
-    for (let n = path.length; n >= 0; n--) {
-      const node = doc.getIn(path.slice(0, n) as (string | number)[], true) as
-        { range?: [number, number, number] } | undefined;
-      if (node?.range) return `line ${lines.linePos(node.range[0]).line}`;
-    }
-    return 'line ?';
-  };
-  const describe = (issue: z.core.$ZodIssue, prefix: PropertyKey[] = []) => {
-    const path = [...prefix, ...issue.path];
-    const field = path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('');
-    return `${lineOf(path)}, ${field.replace(/^\./, '') || 'the file'}: ${issue.message}`;
-  };
-  const raw = (doc.toJS() ?? {}) as { rules?: unknown; autoDispatch?: unknown };
+  const doc = parseLinedDocument(text);
+  if (doc.syntaxErrors.length > 0) throw rulesError(source, doc.syntaxErrors);
+  const { lineOf, describe } = doc;
+  const raw = (doc.value ?? {}) as { rules?: unknown; autoDispatch?: unknown };
   const top = fileSchema.safeParse(raw);
   const problems = top.success ? [] : top.error.issues.map((i) => describe(i));
   const defaultAuto = raw.autoDispatch === true;
