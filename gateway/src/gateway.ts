@@ -4,35 +4,30 @@ import pino, { type Logger } from 'pino';
 import type { CityModel } from '@sensegrid/twin';
 import { buildApi } from './api/server.ts';
 import { openAuth, type Auth } from './auth/auth.ts';
-import { createConsoleLogin } from './auth/console-login.ts';
-import { createBroker, type Broker } from './broker/broker.ts';
-import { openSessionStore } from './broker/sessions.ts';
 import type { Config } from './config.ts';
-import { prepareStore, readTls } from './startup.ts';
+import { readTls } from './startup.ts';
 import { CredentialStore } from './guard/credentials.ts';
-import { DeviceRateLimiter } from './guard/rate-limit.ts';
 import { ConnectionGuard } from './guard/connection-guard.ts';
 import { watchTraffic } from './guard/traffic-monitor-setup.ts';
 import type { TrafficMonitor } from './guard/traffic-monitor.ts';
 import type { TrafficOptions } from './guard/traffic/options.ts';
 import { loadTrafficRules } from './guard/traffic/rules-file.ts';
-import { createFindings, type Findings } from './detect/findings.ts';
-import { createGuard } from './guard/guard.ts';
+import type { Findings } from './detect/findings.ts';
 import { createIngest, type Ingest } from './ingest/ingest.ts';
-import { StoreWriter } from './ingest/store-writer.ts';
-import { WriteAheadLog } from './ingest/wal.ts';
-import { SeqClock } from './ingest/seq-clock.ts';
+import type { WriteAheadLog } from './ingest/wal.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import { createStore } from './store/create-store.ts';
 import type { ReadingStore } from './store/port.ts';
 import { DeviceRegistry, type PlaceFn } from './twin-state/registry.ts';
-import type { Signal, SignalSink } from './alerts/signal.ts';
 import type { AlertLoop } from './alerts/alert-loop.ts';
 import { alertRulesFor, publishThrough, startGatewayAlerts } from './alerts/gateway-alerts.ts';
 import { createLiveTwin, type LiveTwin } from './twin-state/live-twin.ts';
 import { createHistory } from './history/history.ts';
 import { twinPlacement } from './history/placement.ts';
-import { createRiskAnalysis, placeRisks, riskSignal, type RiskAnalysis } from './risk/index.ts';
+import type { RiskAnalysis } from './risk/index.ts';
+import { closeStorage, openStorage, type Storage } from './gateway-storage.ts';
+import { openGatewayBroker, type GatewayBroker } from './gateway-broker.ts';
+import { createDetection, createSignalHub, type SignalHub } from './gateway-signals.ts';
 
 export interface GatewayDeps {
   /** Defaults to the store named by `config.store`. */
@@ -67,11 +62,8 @@ export interface Gateway {
   readonly traffic: TrafficMonitor;
   /** Concentrated, trending, emerging and cross-layer risks over the twin's regions. */
   readonly risks: RiskAnalysis;
-  /**
-   * Everything that raises signals (detectors, risk analysis, the traffic monitor) calls
-   * `raise`; the alert loop and tests listen with `onSignal`.
-   */
-  readonly signals: { raise: SignalSink; onSignal(sink: SignalSink): () => void };
+  /** Where detectors, risk analysis and the traffic monitor raise signals; `onSignal` listens. */
+  readonly signals: SignalHub;
   /** Findings become incidents and run the closed loop (available after start). */
   readonly alerts: AlertLoop;
   /** Available after start. */
@@ -108,10 +100,9 @@ export function buildGateway(config: Config, deps: GatewayDeps = {}): Gateway {
     mqttPort: 0,
     httpPort: 0,
   };
-  let wal: WriteAheadLog | undefined;
-  let writer: StoreWriter | undefined;
+  let storage: Partial<Storage> = {};
   let ingest: Ingest | undefined;
-  let broker: Broker | undefined;
+  let mqtt: GatewayBroker | undefined;
   let http: Awaited<ReturnType<typeof buildApi>> | undefined;
   let closing: Promise<{ drained: boolean }> | undefined;
   let auth: Auth | undefined;
@@ -120,40 +111,8 @@ export function buildGateway(config: Config, deps: GatewayDeps = {}): Gateway {
   // Checked now, like the alert rules: a bad file stops the start.
   const trafficRules = config.trafficRules ? loadTrafficRules(config.trafficRules) : {};
   let alerts: ReturnType<typeof startGatewayAlerts> | undefined;
-  const signalSinks = new Set<SignalSink>();
-  const signals = {
-    raise(signal: Signal) {
-      for (const sink of signalSinks) sink(signal);
-    },
-    onSignal(sink: SignalSink) {
-      signalSinks.add(sink);
-      return () => void signalSinks.delete(sink);
-    },
-  };
-  const risks = createRiskAnalysis({
-    placeOf: placeRisks(twin.state),
-    onRisk(risk) {
-      metrics.risks.inc({ kind: risk.kind });
-      signals.raise(riskSignal(risk));
-    },
-  });
-  const findings = createFindings({
-    counter: metrics.findings,
-    log: log.child({ component: 'detect' }),
-    onFinding(finding) {
-      signals.raise({
-        source: 'detector',
-        kind: finding.kind,
-        layer: registry.get(finding.device)?.layer ?? 'unknown',
-        device: finding.device,
-        metric: finding.metric,
-        score: finding.score,
-        tsMs: finding.tsMs,
-        explanation: finding.explanation,
-      });
-      risks.addFinding(finding);
-    },
-  });
+  const signals = createSignalHub();
+  const { findings, risks } = createDetection({ signals, registry, twin, metrics, log });
   let silenceCheck: NodeJS.Timeout | undefined;
   const credentials = new CredentialStore(join(config.dataDir, 'credentials.json'));
   const connectionGuard = new ConnectionGuard({
@@ -168,61 +127,13 @@ export function buildGateway(config: Config, deps: GatewayDeps = {}): Gateway {
     log: log.child({ component: 'traffic' }),
     options: { ...trafficRules, ...deps.traffic },
   });
-  const limiter = new DeviceRateLimiter({
-    messagesPerSecond: config.deviceMessagesPerSec,
-    bytesPerSecond: config.deviceBytesPerSec,
-  });
-  let credentialWatch: NodeJS.Timeout | undefined;
-
-  /** Picks up devices provisioned, rotated or revoked by `sensegrid provision` meanwhile. */
-  function watchCredentials(aedes: Broker['aedes']) {
-    credentialWatch = setInterval(() => {
-      if (!credentials.reload()) return;
-      const clients = (aedes as unknown as { clients: Record<string, { close(): void }> }).clients;
-      for (const id of credentials.revoked()) {
-        if (clients[id]) {
-          log.warn({ device: id }, 'device revoked: disconnecting it');
-          clients[id].close();
-        }
-      }
-    }, 2000);
-    credentialWatch.unref();
-  }
 
   async function start() {
-    const storeReady = await prepareStore(store, log);
-    wal = await WriteAheadLog.open({
-      dir: join(config.dataDir, 'wal'),
-      maxBytes: config.walMaxBytes,
-      segmentBytes: config.walSegmentBytes,
-      memoryBytes: config.walMemoryBytes,
-      onFullChange: (full) => {
-        metrics.walFull.set(full ? 1 : 0);
-        if (full) {
-          log.error(
-            { maxBytes: config.walMaxBytes, store: store.kind },
-            'write-ahead log full: publishes are held back until the store takes readings again',
-          );
-        } else log.info('write-ahead log has room again: publishes flow');
-      },
-    });
-    const recovered = wal.stats().pendingReadings;
-    if (recovered > 0)
-      log.info({ readings: recovered }, 'replaying the write-ahead log into the store');
-    writer = new StoreWriter(wal, history?.store ?? store, {
-      batchReadings: config.writeBatchReadings,
-      lingerMs: config.writeLingerMs,
-      metrics,
-      log,
-      rejectedFile: join(config.dataDir, 'rejected.ndjson'),
-      storeReady,
-    });
-    writer.start();
-    const seqClock = new SeqClock();
-    for (const reading of wal.takeRecoveredTail()) {
-      if (reading.seq !== undefined) seqClock.remember(reading.device, reading.seq, reading.ts);
-    }
-    ingest = createIngest({ wal, registry, metrics, log, seqClock });
+    const opened = await openStorage({ config, store, history, metrics, log });
+    storage = opened;
+    const { wal, writer, seqClock } = opened;
+    const activeIngest = createIngest({ wal, registry, metrics, log, seqClock });
+    ingest = activeIngest;
     alerts = startGatewayAlerts({
       dataDir: config.dataDir,
       rules: alertRules,
@@ -238,7 +149,6 @@ export function buildGateway(config: Config, deps: GatewayDeps = {}): Gateway {
     ingest.onReadings((readings) => risks.addReadings(readings));
     silenceCheck = setInterval(() => findings.checkSilence(), 10_000);
     silenceCheck.unref();
-    const activeIngest = ingest;
     auth = openAuth({
       dataDir: config.dataDir,
       tokenTtlMs: config.tokenTtlMs,
@@ -247,49 +157,24 @@ export function buildGateway(config: Config, deps: GatewayDeps = {}): Gateway {
       log: log.child({ component: 'auth' }),
       onSignIn: (result) => metrics.signIns.inc({ result }),
     });
-    broker = await createBroker({
-      maxPacketBytes: config.maxPacketBytes,
+    mqtt = await openGatewayBroker({
+      config,
+      auth,
+      twin,
+      credentials,
       connectionGuard,
-      drainTimeoutMs: config.drainTimeoutMs,
-      maxKeepaliveSeconds: config.maxKeepaliveSeconds,
-      aedes: { connectTimeout: config.connectTimeoutMs },
-      persistence:
-        config.sessions === 'disk'
-          ? await openSessionStore(join(config.dataDir, 'sessions'), {
-              queueMaxMessages: config.sessionQueueMax,
-              queueMaxBytes: config.sessionQueueMaxBytes,
-              metrics,
-              log,
-            })
-          : undefined,
-      guard: createGuard({
-        allowAnonymous: config.allowAnonymous,
-        denySubscribe: config.denySubscribe,
-        credentials,
-        console: createConsoleLogin(auth, twin.consoleAccess, log.child({ component: 'auth' })),
-      }),
-      console: twin.consoleAccess,
       traffic: trafficWatch.monitor,
+      ingest: activeIngest,
       metrics,
       log,
-      onPublish: async (_client, payload, device) => {
-        if (!device) return;
-        const waitMs = limiter.delayFor(device.device, payload.length);
-        if (waitMs > 0) {
-          metrics.publishesThrottled.inc();
-          await new Promise((resolve) => setTimeout(resolve, waitMs));
-        }
-        await activeIngest.handle(device, payload);
-      },
     });
-    watchCredentials(broker.aedes);
+    const { broker } = mqtt;
     ports.mqttPort = await broker.listenTcp(config.mqttPort, config.host);
     if (config.tlsCert && config.tlsKey) {
       ports.tlsPort = await broker.listenTls(config.tlsPort, config.host, await readTls(config));
     }
     twin.attach(activeIngest, broker.aedes);
     alerts.loop.attachPublisher(publishThrough(broker.aedes));
-    const activeBroker = broker;
     http = await buildApi({
       store: history?.store ?? store,
       history: history && {
@@ -303,7 +188,7 @@ export function buildGateway(config: Config, deps: GatewayDeps = {}): Gateway {
       registry,
       metrics,
       log,
-      mqttClients: () => activeBroker.aedes.connectedClients,
+      mqttClients: () => broker.aedes.connectedClients,
       consoleDir: deps.consoleDir,
       twin,
       findings,
@@ -320,26 +205,16 @@ export function buildGateway(config: Config, deps: GatewayDeps = {}): Gateway {
   }
 
   async function shutdown(): Promise<{ drained: boolean }> {
-    clearInterval(credentialWatch);
+    mqtt?.stopWatching();
     auth?.close();
     clearInterval(silenceCheck);
     trafficWatch.stop();
     twin.close();
     await alerts?.stop();
     // The broker first: it ends MQTT-over-WebSocket connections, which would hold HTTP open.
-    await broker?.close();
+    await mqtt?.broker.close();
     await http?.close();
-    await wal?.close();
-    const result = writer ? await writer.stop(config.shutdownTimeoutMs) : { drained: true };
-    // The regions of the last writes; what fails here is recomputed at the next start.
-    if (result.drained) await history?.flush().catch(() => undefined);
-    await history?.stop();
-    if (!result.drained) {
-      log.warn(
-        { pending: wal?.stats().pendingReadings },
-        'the store did not take everything in time; the rest stays in the write-ahead log for the next start',
-      );
-    }
+    const result = await closeStorage(storage, history, { config, log });
     await registry.close();
     await store.close();
     return result;
@@ -367,16 +242,16 @@ export function buildGateway(config: Config, deps: GatewayDeps = {}): Gateway {
       return ingest;
     },
     get wal() {
-      if (!wal) throw new Error('the gateway has not started');
-      return wal;
+      if (!storage.wal) throw new Error('the gateway has not started');
+      return storage.wal;
     },
     stats() {
       return {
         readingsReceived: ingest?.counts.readings ?? 0,
-        readingsStored: writer?.state.stored ?? 0,
+        readingsStored: storage.writer?.state.stored ?? 0,
         payloadsRefused: ingest?.counts.refused ?? 0,
-        mqttClients: broker?.aedes.connectedClients ?? 0,
-        walPendingReadings: wal?.stats().pendingReadings ?? 0,
+        mqttClients: mqtt?.broker.aedes.connectedClients ?? 0,
+        walPendingReadings: storage.wal?.stats().pendingReadings ?? 0,
       };
     },
   };
