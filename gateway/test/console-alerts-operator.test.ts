@@ -27,7 +27,11 @@ type StoreProbe = {
   __storeChanges: { keys: string[]; updates: number };
 };
 
-/** From now on, counts the console store's updates and records which keys change, counters aside. */
+/**
+ * From now on, counts the console store's updates and records which keys change, but for those
+ * the twin's frames move on their own schedule (the counters twice a second, the rollups when a
+ * sensor of the city turns stale or a metric window rolls over).
+ */
 async function watchConsoleStore(page: Page) {
   await page.evaluate(() => {
     const probe = globalThis as unknown as StoreProbe;
@@ -35,7 +39,8 @@ async function watchConsoleStore(page: Page) {
     probe.__sensegrid.runtime.store.subscribe((next, previous) => {
       probe.__storeChanges.updates++;
       for (const key of Object.keys(next))
-        if (key !== 'counters' && next[key] !== previous[key]) probe.__storeChanges.keys.push(key);
+        if (key !== 'counters' && key !== 'rollupVersion' && next[key] !== previous[key])
+          probe.__storeChanges.keys.push(key);
     });
   });
   return () => page.evaluate(() => (globalThis as unknown as StoreProbe).__storeChanges);
