@@ -1,10 +1,10 @@
 import { mkdir } from 'node:fs/promises';
-import type { Readable } from 'node:stream';
 import { ClassicLevel } from 'classic-level';
 import AsyncLevelPersistence from 'aedes-persistence-level/asyncPersistence.js';
 import { SensegridError } from '../errors.ts';
 import type { Logger } from 'pino';
 import type { Metrics } from '../metrics.ts';
+import { indexRetainedStreams, type RetainedStreams } from './retained-streams.ts';
 import { boundOutgoingQueues, type OutgoingQueues } from './session-queues.ts';
 
 export { orderedBrokerId } from './session-queues.ts';
@@ -78,36 +78,6 @@ export async function openSessionStore(
     maxBytes: options.queueMaxBytes,
     onDropped: reportDrops(options),
   });
-  guardRetainedStreams(persistence, options.log);
+  indexRetainedStreams(persistence, db, options.log);
   return persistence;
-}
-
-interface RetainedStreams {
-  createRetainedStream(pattern: string): Readable;
-  createRetainedStreamCombi(patterns: string[]): Readable;
-}
-
-/**
- * Aedes pipes the retained messages of a SUBSCRIBE without listening for errors, so a read
- * that fails (the store closing under a subscription at shutdown, a damaged entry) would be an
- * unhandled 'error' event and end the process. Here it ends that stream: the subscriber keeps
- * what it was sent, the failure is logged (quietly once the store is closing).
- */
-function guardRetainedStreams(persistence: SessionPersistence & RetainedStreams, log: Logger) {
-  let closing = false;
-  const watch = (stream: Readable) =>
-    stream.on('error', (error: Error) => {
-      const entry = { err: error.message };
-      if (closing) log.debug(entry, 'retained messages not read: the session store is closing');
-      else log.warn(entry, 'retained messages could not be read for a subscription');
-    });
-  const one = persistence.createRetainedStream.bind(persistence);
-  const combined = persistence.createRetainedStreamCombi.bind(persistence);
-  const destroy = persistence.destroy.bind(persistence);
-  persistence.createRetainedStream = (pattern) => watch(one(pattern));
-  persistence.createRetainedStreamCombi = (patterns) => watch(combined(patterns));
-  persistence.destroy = () => {
-    closing = true;
-    return destroy();
-  };
 }
