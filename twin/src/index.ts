@@ -1,6 +1,7 @@
 export * from './reading.ts';
 export * from './layers.ts';
 export * from './layer-scales.ts';
+export * from './alerts/alert-wire.ts';
 export * from './random.ts';
 export * from './city.ts';
 export * from './geo/projection.ts';

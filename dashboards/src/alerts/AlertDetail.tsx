@@ -96,7 +96,7 @@ function Facts({ detail }: { detail: Detail }) {
   const systemName = (id: string) =>
     id === 'admin' ? 'District' : (systems?.find((s) => s.id === id)?.name ?? id);
   const slaText =
-    detail.slaDueAt === undefined || detail.slaDueAt === null
+    detail.slaDueAt === null
       ? '–'
       : `${formatClock(detail.slaDueAt)} (${formatRelative(detail.slaDueAt, now)})`;
   return (

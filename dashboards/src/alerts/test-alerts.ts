@@ -17,10 +17,16 @@ export function makeAlert(patch: Partial<AlertSummary> = {}): AlertSummary {
     department: 'water-utility',
     members: 3,
     devices: 2,
+    findings: 3,
     openedAt: 1_764_400_000_000,
     updatedAt: 1_764_400_000_000,
+    lastSignalAt: 1_764_400_000_000,
+    clearSince: null,
+    resolvedAt: null,
+    slaDueAt: 1_764_400_900_000,
     overdue: false,
     escalated: 0,
+    flaps: 0,
     ...patch,
   };
 }

@@ -1,4 +1,11 @@
-import { OPEN_STATES, type AlertSeverity, type AlertState } from '@sensegrid/twin';
+import {
+  OPEN_STATES,
+  type AlertAuditEntry,
+  type AlertEvaluation,
+  type AlertPlace,
+  type AlertSeverity,
+  type AlertState,
+} from '@sensegrid/twin';
 import type { Role } from '../auth/roles.ts';
 
 export { ALERT_STATES, OPEN_STATES, type AlertState } from '@sensegrid/twin';
@@ -33,12 +40,8 @@ export type PersonAction = (typeof PERSON_ACTIONS)[number];
 /** A role of a person, or the loop acting on its own (auto-dispatch, auto-resolve, escalation). */
 export type Actor = Role | 'system';
 
-/** A place in one grid system. */
-export interface PlaceRef {
-  system: string;
-  id: string;
-  name: string;
-}
+/** A place in one grid system, as the wire carries it. */
+export type PlaceRef = AlertPlace;
 
 /** The findings of one device (or region), metric and kind inside an alert. */
 export interface AlertMember {
@@ -58,28 +61,17 @@ export interface AlertMember {
   regions: Record<string, string>;
 }
 
-/** One entry of the audit trail. `at` is the signal time for the loop's own steps. */
-export interface AuditEntry {
-  at: number;
-  who: string;
+/**
+ * One entry of the audit trail: the wire's entry, with the role and action narrowed to the
+ * gateway's own (the twin knows neither the roles nor the loop's actions).
+ */
+export interface AuditEntry extends AlertAuditEntry {
   role: Actor;
-  from: AlertState | null;
-  to: AlertState;
   action: AlertAction | 'discover';
-  note: string;
 }
 
-export interface Evaluation {
-  /** From the first finding to the first dispatch; null when never dispatched. */
-  dispatchMs: number | null;
-  /** From the first dispatch to acceptance; null when never accepted. */
-  acceptMs: number | null;
-  /** From the first finding to resolution. */
-  resolveMs: number;
-  slaMet: boolean;
-  rating: number | null;
-  comment: string | null;
-}
+/** How the loop did on one resolved alert, as the wire carries it. */
+export type Evaluation = AlertEvaluation;
 
 /** An incident: one place, one layer, overlapping time, many member findings. */
 export interface Alert {

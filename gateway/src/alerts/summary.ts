@@ -1,52 +1,12 @@
-import type { AlertSeverity } from '@sensegrid/twin';
+import type { AlertDetail, AlertSummary } from '@sensegrid/twin';
 import { alertTitle } from './alert-shape.ts';
-import type { Alert, AlertState, AuditEntry, Evaluation, PlaceRef } from './model.ts';
+import type { Alert } from './model.ts';
 import { briefOf } from './brief.ts';
 import type { AlertRules } from './rules.ts';
 import { slaDueAt } from './workflow.ts';
 
-/** An alert as the API and the live topic show it. */
-export interface AlertSummary {
-  id: string;
-  state: AlertState;
-  severity: AlertSeverity;
-  layer: string;
-  kind: string;
-  title: string;
-  place: PlaceRef;
-  regions: Record<string, { id: string; name: string }>;
-  center?: { lat: number; lon: number };
-  department: string;
-  members: number;
-  devices: number;
-  findings: number;
-  openedAt: number;
-  updatedAt: number;
-  lastSignalAt: number;
-  clearSince: number | null;
-  resolvedAt: number | null;
-  slaDueAt: number | null;
-  overdue: boolean;
-  escalated: number;
-  flaps: number;
-}
-
-export interface AlertDetail extends AlertSummary {
-  brief: string;
-  memberList: {
-    device: string | null;
-    region: string | null;
-    metric: string | null;
-    kind: string;
-    count: number;
-    score: number;
-    firstTs: number;
-    lastTs: number;
-    explanation: string;
-  }[];
-  audit: AuditEntry[];
-  evaluation?: Evaluation;
-}
+// The shapes live in the twin, which the console reads them from too.
+export type { AlertDetail, AlertSummary } from '@sensegrid/twin';
 
 export function summaryOf(alert: Alert, rules: AlertRules, nowMs: number): AlertSummary {
   const due = slaDueAt(alert, rules);
