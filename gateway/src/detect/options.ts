@@ -43,8 +43,10 @@ export interface DetectorOptions {
   reportScore: number;
   /** Identical readings in a row before a once-varying series counts as stuck. */
   flatlineMinRun: number;
-  /** ...and the run must also be this many times longer than any earlier run. */
+  /** ...and the run must also be this many times longer than any earlier run... */
   flatlineRunFactor: number;
+  /** ...and last this long (ms): a second-by-second sensor repeats whole numbers for a while. */
+  flatlineMinMs: number;
   /** Score of a stuck-sensor finding, and the point score while stuck (below the usual alarm level). */
   flatlineScore: number;
   /** A gap longer than this many usual intervals is missing data. */
@@ -76,6 +78,7 @@ export const DEFAULT_DETECTOR_OPTIONS: Readonly<DetectorOptions> = Object.freeze
   reportScore: 0.6,
   flatlineMinRun: 12,
   flatlineRunFactor: 3,
+  flatlineMinMs: 10 * 60_000,
   flatlineScore: 0.5,
   missingIntervals: 5,
   missingScore: 0.45,

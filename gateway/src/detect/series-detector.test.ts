@@ -105,6 +105,21 @@ describe('createSeriesDetector', () => {
     expect(runDetector(new Array<number>(500).fill(7)).findings).toEqual([]);
   });
 
+  it('calls a fast sensor stuck only once its value has held for ten minutes', () => {
+    // A sensor reporting every second: whole numbers that change now and then, then 0 held.
+    const values = Array.from({ length: 3000 }, (_, i) => Math.round(20 + 10 * Math.sin(i / 40)));
+    const held = (seconds: number) => {
+      const series = [...values];
+      for (let i = 2000; i < 2000 + seconds; i++) series[i] = 0;
+      const times = series.map((_, i) => START_MS + i * 1000);
+      return runDetector(series, { times }).findings.filter((f) => f.kind === 'flatline');
+    };
+    expect(held(300)).toEqual([]); // five minutes of 0: a quiet road, not a stuck sensor
+    const stuck = held(800);
+    expect(stuck).toHaveLength(1);
+    expect(stuck[0]!.index).toBe(2600); // ten minutes after the value first held
+  });
+
   it('reports missing data after several missed intervals, not after a late reading', () => {
     const values = seasonalSeries(400, 1);
     const times = values.map(

@@ -111,7 +111,11 @@ export function createSeriesDetector(overrides: Partial<DetectorOptions> = {}): 
     updateRobustLevel(s.global, 0, x, o.globalAlpha, o.huberClip);
     learnSeasonal(s.daily, daySlot, x, step, o);
     learnSeasonal(s.weekly, weekSlot, x, step, o);
-    const run = trackStuckRun(s.stuck, x, o.flatlineMinRun, o.flatlineRunFactor);
+    const run = trackStuckRun(s.stuck, x, tsMs, {
+      minRun: o.flatlineMinRun,
+      factor: o.flatlineRunFactor,
+      minMs: o.flatlineMinMs,
+    });
     const roughness = trackVarianceRatio(s.variance, x, floorSigma * 0.1, daySlot);
     const share = levelShare(s.level);
     const episode =
