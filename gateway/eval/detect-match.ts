@@ -1,53 +1,34 @@
 import type { IncidentKind, IncidentLabel } from '@sensegrid/firmware-sim';
 import type { Signal } from '../src/alerts/signal.ts';
 
-/** Signal kinds that can show each incident kind (any risk kind shows a city incident). */
+/** Detector kinds a sudden city incident (a burst, a fire, a jam, an episode) can show. */
+const SUDDEN = new Set([
+  'spike',
+  'dip',
+  'level_shift',
+  'out_of_range',
+  'pattern_change',
+  'drift',
+  'variance_change',
+]);
+/** Every risk kind shows a city incident. */
+const ANY_RISK = new Set(['concentrated', 'trending', 'emerging', 'cross_layer']);
+
+/** Signal kinds that can show each incident kind. */
 const DETECTOR_KINDS: Record<IncidentKind, ReadonlySet<string>> = {
-  water_main_burst: new Set([
-    'spike',
-    'dip',
-    'level_shift',
-    'out_of_range',
-    'pattern_change',
-    'drift',
-    'variance_change',
-  ]),
-  building_fire: new Set([
-    'spike',
-    'dip',
-    'level_shift',
-    'out_of_range',
-    'pattern_change',
-    'drift',
-    'variance_change',
-  ]),
-  traffic_jam: new Set([
-    'spike',
-    'dip',
-    'level_shift',
-    'out_of_range',
-    'pattern_change',
-    'drift',
-    'variance_change',
-  ]),
-  pollution_episode: new Set([
-    'spike',
-    'dip',
-    'level_shift',
-    'out_of_range',
-    'pattern_change',
-    'drift',
-    'variance_change',
-  ]),
+  water_main_burst: SUDDEN,
+  building_fire: SUDDEN,
+  traffic_jam: SUDDEN,
+  pollution_episode: SUDDEN,
   stuck_sensor: new Set(['flatline', 'variance_change']),
   sensor_drift: new Set(['drift', 'level_shift', 'spike', 'dip', 'pattern_change', 'out_of_range']),
   silent_device: new Set(['missing']),
 };
 const RISK_KINDS: Record<IncidentKind, ReadonlySet<string>> = {
-  water_main_burst: new Set(['concentrated', 'trending', 'emerging', 'cross_layer']),
-  building_fire: new Set(['concentrated', 'trending', 'emerging', 'cross_layer']),
-  traffic_jam: new Set(['concentrated', 'trending', 'emerging', 'cross_layer']),
-  pollution_episode: new Set(['concentrated', 'trending', 'emerging', 'cross_layer']),
+  water_main_burst: ANY_RISK,
+  building_fire: ANY_RISK,
+  traffic_jam: ANY_RISK,
+  pollution_episode: ANY_RISK,
   stuck_sensor: new Set(['emerging']),
   sensor_drift: new Set(['emerging', 'trending']),
   silent_device: new Set(['concentrated']),
