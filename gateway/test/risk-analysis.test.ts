@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Reading } from '@sensegrid/twin';
+import { createRandom, type Reading } from '@sensegrid/twin';
 import { createRiskAnalysis, type Risk, type RiskPlace } from '../src/risk/index.ts';
 import { poissonTail } from '../src/risk/hotspot.ts';
 
@@ -113,7 +113,7 @@ describe('emerging risk', () => {
 
   it('catches a small persistent shift no single reading shows (CUSUM against peers)', () => {
     const { a, risks } = analysis();
-    const random = seeded(7);
+    const random = createRandom(7);
     const days = 4;
     const shiftFrom = 3 * 288;
     const sigma = 2;
@@ -177,18 +177,7 @@ describe('cross-layer risk', () => {
   });
 });
 
-/** A small deterministic generator (mulberry32) and a normal deviate from it. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
+/** A normal deviate (Box-Muller on 1 - u, so u = 0 cannot reach the logarithm). */
 function gaussian(random: () => number): number {
   return Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
 }
