@@ -1,44 +1,12 @@
-import type { AlertSeverity } from '@sensegrid/twin';
 import { MemberStats, newAlert } from './alert-shape.ts';
-import {
-  isOpenState,
-  type Alert,
-  type AlertClock,
-  type AlertMember,
-  type AuditEntry,
-} from './model.ts';
+import type { AlertChange, BookState, SignalOutcome } from './book-types.ts';
+import { isOpenState, type Alert, type AlertClock, type AuditEntry } from './model.ts';
 import type { PlaceSignal, SignalPlace } from './placement.ts';
 import { routeAlert, type AlertRules } from './rules.ts';
 import type { Signal } from './signal.ts';
 import { applyAction, type ActionRequest, type ActionResult } from './workflow.ts';
 
-/** One change to one alert, for persistence, live updates and rollups. */
-export interface AlertChange {
-  alert: Alert;
-  /** State and severity before the change; null for a new alert. */
-  before: { state: Alert['state']; severity: AlertSeverity } | null;
-  /** The member that a signal added or updated. */
-  member?: AlertMember;
-  /** The timeline entry a signal appended. */
-  point?: [number, number];
-  /** Audit entries appended by this change. */
-  audit: AuditEntry[];
-  /** When it happened (signal time for signals, the action's time for actions). */
-  at: number;
-}
-
-export type SignalOutcome = 'opened' | 'joined' | 'cleared' | 'muted' | 'below_open_score' | 'late';
-
-/** What the book keeps across restarts besides the alerts. */
-export interface BookState {
-  nextSeq: number;
-  /** The newest data time seen (readings and findings). */
-  clockMs: number;
-  /** The newest wall time seen (traffic signals, the loop's timer). */
-  wallClockMs: number;
-  /** Mute key to signal time until which it is muted. */
-  mutes: Map<string, number>;
-}
+export type { AlertChange, BookState, SignalOutcome } from './book-types.ts';
 
 export const SYSTEM_NAME = 'sensegrid';
 
